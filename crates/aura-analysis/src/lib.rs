@@ -1,1 +1,33 @@
-//! placeholder
+//! Aura's deterministic analyses: what runs on every keystroke with no model.
+//! Today that is syntax errors (AUR001); metrics and rules join it one file each.
+//!
+//! Analyses never fail on user code: broken code is data, reported as
+//! diagnostics in byte offsets for the caller to convert.
+
+#![warn(missing_docs)]
+
+mod diagnostic;
+pub mod syntax_error;
+
+pub use diagnostic::{Diagnostic, Severity};
+
+use aura_syntax::{Language, Rope};
+use aura_syntax::tree_sitter::Tree;
+
+/// A parsed file ready for analysis.
+#[derive(Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// The language it was parsed as.
+    pub language: &'static Language,
+    /// Its text.
+    pub text: &'a Rope,
+    /// Its up-to-date syntax tree.
+    pub tree: &'a Tree,
+}
+
+/// Every diagnostic for `file`, sorted by position.
+pub fn analyze(file: SourceFile<'_>) -> Vec<Diagnostic> {
+    let mut out = syntax_error::check(file.tree, file.text);
+    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out
+}
