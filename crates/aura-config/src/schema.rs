@@ -1,0 +1,100 @@
+//! The configuration types. Every field is optional in files; defaults live in
+//! the `Default` impls, and the JSON schema is generated from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Aura's whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Diagnostics published while you type.
+    pub diagnostics: DiagnosticsConfig,
+    /// Which files Aura analyses.
+    pub files: FilesConfig,
+    /// `aura check` defaults.
+    pub check: CheckConfig,
+}
+
+/// Diagnostics published while you type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiagnosticsConfig {
+    /// Publish diagnostics at all.
+    pub enable: bool,
+    /// Quiet time after the last edit before diagnostics are computed, in milliseconds.
+    #[schemars(range(max = 10_000))]
+    pub debounce_ms: u64,
+}
+
+impl Default for DiagnosticsConfig {
+    fn default() -> Self {
+        DiagnosticsConfig { enable: true, debounce_ms: 50 }
+    }
+}
+
+/// Which files Aura analyses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Files larger than this many bytes are kept as plain text and not analysed.
+    pub max_size: u64,
+    /// Extra gitignore-style globs to skip in `aura check`, on top of `.gitignore`.
+    pub exclude: Vec<String>,
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig { max_size: 2_000_000, exclude: Vec::new() }
+    }
+}
+
+/// `aura check` defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// The lowest severity that makes `aura check` exit with status 1.
+    pub fail_on: FailOn,
+    /// Output format.
+    pub format: OutputFormat,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig { fail_on: FailOn::Error, format: OutputFormat::Text }
+    }
+}
+
+/// The lowest severity that fails a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Information and above.
+    Info,
+    /// Any finding.
+    Hint,
+    /// Never fail on findings.
+    Never,
+}
+
+/// How `aura check` prints findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Compiler-style text with the source line and a caret.
+    Text,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// The JSON schema of [`Config`], pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
