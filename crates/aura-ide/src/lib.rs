@@ -1,1 +1,12 @@
-//! placeholder
+//! Aura's façade between the protocol and the analyses: the open-document
+//! store with ordered, version-checked edits, per-snapshot analysis, and batch
+//! checking for the CLI. Editor terms (byte offsets, line/column), no LSP types.
+
+#![warn(missing_docs)]
+
+mod analysis;
+pub mod check;
+mod documents;
+
+pub use analysis::{analyse_snapshot, snapshot_symbols, FileAnalysis};
+pub use documents::{Change, ChangeOutcome, Documents, OpenDocument};

@@ -1,0 +1,32 @@
+//! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
+
+use aura_analysis::{analyze, Diagnostic, SourceFile};
+use aura_syntax::tree_sitter::Tree;
+use aura_syntax::{document_symbols, Snapshot, Symbol};
+
+/// The result of analysing a snapshot.
+#[derive(Debug)]
+pub struct FileAnalysis {
+    /// The up-to-date tree, for the caller to store back; `None` for plain text.
+    pub tree: Option<Tree>,
+    /// Diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parse (incrementally) and analyse a snapshot.
+pub fn analyse_snapshot(snapshot: &Snapshot) -> FileAnalysis {
+    let (Some(language), Some(tree)) = (snapshot.language, snapshot.tree()) else {
+        return FileAnalysis { tree: None, diagnostics: Vec::new() };
+    };
+    let diagnostics = analyze(SourceFile { language, text: &snapshot.text, tree: &tree });
+    FileAnalysis { tree: Some(tree), diagnostics }
+}
+
+/// The symbol tree of a snapshot, with the tree it was computed from.
+pub fn snapshot_symbols(snapshot: &Snapshot) -> (Option<Tree>, Vec<Symbol>) {
+    let (Some(language), Some(tree)) = (snapshot.language, snapshot.tree()) else {
+        return (None, Vec::new());
+    };
+    let symbols = document_symbols(language, &tree, &snapshot.text);
+    (Some(tree), symbols)
+}

@@ -1,0 +1,236 @@
+//! Batch checking for `aura check`: walk paths (respecting .gitignore), read,
+//! parse and analyse files in parallel, and report findings with 1-based
+//! positions. Binary, oversized and non-UTF-8 files are skipped with a reason.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aura_analysis::{analyze, Severity, SourceFile};
+use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
+use rayon::prelude::*;
+
+/// What to check and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Files over this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Extra gitignore-style globs to skip.
+    pub exclude: Vec<String>,
+}
+
+/// A finding with 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule code.
+    pub code: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Message.
+    pub message: String,
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column, in characters.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column, in characters (exclusive).
+    pub end_column: usize,
+    /// The text of the start line, for display.
+    pub source_line: String,
+}
+
+/// One analysed file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as walked (relative when the input was relative).
+    pub path: PathBuf,
+    /// The language id.
+    pub language: &'static str,
+    /// Lines in the file.
+    pub lines: usize,
+    /// Findings, sorted by position.
+    pub findings: Vec<Finding>,
+}
+
+/// Why a file was not analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Contains NUL bytes.
+    Binary,
+    /// Larger than the limit.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Not valid UTF-8.
+    NotUtf8,
+    /// Could not be read.
+    Unreadable(String),
+    /// An explicitly named file in no language Aura knows.
+    UnknownLanguage,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Binary => f.write_str("binary file"),
+            SkipReason::TooLarge { size, limit } => write!(f, "file is {size} bytes, over the {limit}-byte limit (files.max_size)"),
+            SkipReason::NotUtf8 => f.write_str("not valid UTF-8"),
+            SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
+            SkipReason::UnknownLanguage => f.write_str("no supported language for this file"),
+        }
+    }
+}
+
+/// A skipped file and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// The path as walked.
+    pub path: PathBuf,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// The result of a check run.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Analysed files, sorted by path.
+    pub files: Vec<FileReport>,
+    /// Skipped files, sorted by path.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path that does not exist or cannot be walked: a usage error.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// A path given on the command line does not exist.
+    #[error("{0}: no such file or directory")]
+    Missing(PathBuf),
+    /// An exclude glob is invalid.
+    #[error("invalid exclude pattern `{0}`: {1}")]
+    BadGlob(String, String),
+}
+
+/// The files `paths` name: files as given, directories walked with .gitignore
+/// rules and `exclude`. Files in unknown languages found by walking are left out.
+pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(PathBuf, bool)>, CheckError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(CheckError::Missing(path.clone()));
+        }
+        if path.is_file() {
+            files.push((path.clone(), true));
+            continue;
+        }
+        let mut overrides = ignore::overrides::OverrideBuilder::new(path);
+        for glob in &options.exclude {
+            overrides
+                .add(&format!("!{glob}"))
+                .map_err(|e| CheckError::BadGlob(glob.clone(), e.to_string()))?;
+        }
+        let overrides = overrides.build().map_err(|e| CheckError::BadGlob(options.exclude.join(","), e.to_string()))?;
+        let walker = ignore::WalkBuilder::new(path).require_git(false).overrides(overrides).build();
+        for entry in walker.flatten() {
+            if entry.file_type().is_some_and(|t| t.is_file()) {
+                files.push((entry.into_path(), false));
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok(files)
+}
+
+/// Check every file in `files` in parallel. `on_progress` is called once per file.
+pub fn check_files(files: &[(PathBuf, bool)], options: &CheckOptions, on_progress: &(dyn Fn(usize) + Sync)) -> CheckReport {
+    let done = AtomicUsize::new(0);
+    let results: Vec<Option<Result<FileReport, Skipped>>> = files
+        .par_iter()
+        .map(|(path, explicit)| {
+            let result = check_one(path, *explicit, options);
+            on_progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            result
+        })
+        .collect();
+    let mut report = CheckReport::default();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(file) => report.files.push(file),
+            Err(skipped) => report.skipped.push(skipped),
+        }
+    }
+    report
+}
+
+fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Result<FileReport, Skipped>> {
+    let skip = |reason| Some(Err(Skipped { path: path.to_path_buf(), reason }));
+    let by_name = registry().for_path(path, None);
+    // Only extension-less files are worth opening to look for a shebang.
+    if by_name.is_none() && path.extension().is_some() {
+        return if explicit { skip(SkipReason::UnknownLanguage) } else { None };
+    }
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => return skip(SkipReason::Unreadable(e.to_string())),
+    };
+    if size > options.max_file_size {
+        return if by_name.is_some() || explicit { skip(SkipReason::TooLarge { size, limit: options.max_file_size }) } else { None };
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return skip(SkipReason::Unreadable(e.to_string())),
+    };
+    let language = match by_name {
+        Some(l) => l,
+        None => {
+            let first_line = bytes.split(|b| *b == b'\n').next().and_then(|l| std::str::from_utf8(l).ok());
+            match first_line.and_then(|l| registry().for_shebang(l)) {
+                Some(l) => l,
+                None => return if explicit { skip(SkipReason::UnknownLanguage) } else { None },
+            }
+        }
+    };
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return skip(SkipReason::Binary);
+    }
+    let Ok(text) = std::str::from_utf8(&bytes) else { return skip(SkipReason::NotUtf8) };
+    Some(Ok(analyse_text(path, language, text)))
+}
+
+fn analyse_text(path: &Path, language: &'static Language, text: &str) -> FileReport {
+    let rope = Rope::from_str(text);
+    let findings = match parse(language, &rope, None) {
+        Some(tree) => analyze(SourceFile { language, text: &rope, tree: &tree })
+            .into_iter()
+            .map(|d| {
+                let start = line_col_at(&rope, d.range.start, PositionEncoding::Utf32);
+                let end = line_col_at(&rope, d.range.end, PositionEncoding::Utf32);
+                let line_idx = start.line as usize;
+                let line_len = aura_syntax::line_content_len(&rope, line_idx);
+                let line_start = rope.line_to_byte(line_idx);
+                let source_line = rope.byte_slice(line_start..line_start + line_len).to_string();
+                Finding {
+                    code: d.code,
+                    severity: d.severity,
+                    message: d.message,
+                    line: line_idx + 1,
+                    column: start.col as usize + 1,
+                    end_line: end.line as usize + 1,
+                    end_column: end.col as usize + 1,
+                    source_line,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // A trailing newline does not start another line.
+    let lines = rope.len_lines() - usize::from(text.ends_with('\n') || text.is_empty());
+    FileReport { path: path.to_path_buf(), language: language_id(language), lines, findings }
+}
+
+fn language_id(language: &'static Language) -> &'static str {
+    language.id.as_str()
+}
