@@ -1,1 +1,42 @@
-fn main() {}
+//! `aura`: the language server (`aura lsp`) and the command-line interface
+//! (`aura check`, `aura config`). Only this crate knows LSP and the CLI.
+
+mod cli;
+mod logging;
+mod lsp;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let default_level = match args.command {
+        cli::Command::Lsp(_) => "info",
+        _ => "warn",
+    };
+    if let Err(err) = logging::init(args.log_file.as_deref(), default_level) {
+        eprintln!("aura: cannot open log file: {err}");
+        return ExitCode::from(2);
+    }
+    match args.command {
+        cli::Command::Lsp(_) => run_lsp(),
+        cli::Command::Check(check) => cli::check::run(check),
+        cli::Command::Config(config) => cli::config::run(config),
+    }
+}
+
+fn run_lsp() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("aura: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(lsp::serve());
+    // Do not wait for lingering blocking tasks (a long parse) once the client said exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    ExitCode::SUCCESS
+}

@@ -11,6 +11,22 @@ pub mod syntax_error;
 
 pub use diagnostic::{Diagnostic, Severity};
 
+/// What every rule declares about itself, for `aura rules`, SARIF and editors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable code, never reused.
+    pub code: &'static str,
+    /// Kebab-case name describing what is flagged.
+    pub name: &'static str,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// Severity unless configured otherwise.
+    pub default_severity: Severity,
+}
+
+/// Every rule, in code order.
+pub const RULES: &[RuleInfo] = &[syntax_error::RULE];
+
 use aura_syntax::{Language, Rope};
 use aura_syntax::tree_sitter::Tree;
 

@@ -21,6 +21,14 @@ use crate::{Diagnostic, Severity};
 /// The rule's code.
 pub const CODE: &str = "AUR001";
 
+/// The rule's description.
+pub const RULE: crate::RuleInfo = crate::RuleInfo {
+    code: CODE,
+    name: "syntax-error",
+    summary: "code the parser cannot fit into the language's grammar",
+    default_severity: Severity::Error,
+};
+
 /// At most this many syntax errors per file: after that, the rest is noise.
 const MAX_ERRORS: usize = 100;
 

@@ -1,0 +1,6 @@
+public class Main {
+    public static void main(String[] args) {
+        int count = args.length
+        System.out.println(count);
+    }
+}

@@ -1,0 +1,4 @@
+#!/bin/bash
+if [ -z "$1" ]; then
+  echo "usage: deploy TARGET"
+exit 1

@@ -1,0 +1,3 @@
+export function render(el) {
+  el.innerHTML = "<p>ok</p>";
+}

@@ -1,0 +1,94 @@
+//! Debounced, superseding syntax diagnostics: each edit bumps a per-document
+//! generation; a task waits out the debounce, analyses a snapshot off the
+//! protocol task, and publishes only if no newer edit arrived meanwhile.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tower_lsp::lsp_types as lsp;
+
+use super::{convert, State};
+
+#[derive(Default)]
+pub(crate) struct Scheduler {
+    generations: DashMap<String, u64>,
+    epoch: AtomicU64,
+}
+
+impl Scheduler {
+    pub(crate) fn schedule(&self, state: &State, uri: lsp::Url) {
+        let key = uri.to_string();
+        let generation = {
+            let mut entry = self.generations.entry(key.clone()).or_insert(0);
+            *entry += 1;
+            *entry
+        };
+        let epoch = self.epoch.load(Ordering::Relaxed);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let config = state.config();
+            tokio::time::sleep(Duration::from_millis(config.diagnostics.debounce_ms)).await;
+            let current = |s: &State| {
+                s.scheduler.epoch.load(Ordering::Relaxed) == epoch
+                    && s.scheduler.generations.get(&key).is_some_and(|g| *g == generation)
+            };
+            if !current(&state) {
+                return;
+            }
+            let Some((snapshot, version, desynced)) = state.docs.snapshot(&key) else { return };
+            let analysable = config.diagnostics.enable
+                && !desynced
+                && snapshot.text.len_bytes() as u64 <= config.files.max_size;
+            let encoding = state.encoding();
+            let diagnostics = if analysable {
+                let docs = state.docs.clone();
+                let task_key = key.clone();
+                let task = tokio::task::spawn_blocking(move || {
+                    let analysis = aura_ide::analyse_snapshot(&snapshot);
+                    if let Some(tree) = analysis.tree {
+                        docs.store_tree(&task_key, snapshot.revision, tree);
+                    }
+                    analysis
+                        .diagnostics
+                        .iter()
+                        .map(|d| convert::diagnostic(&snapshot.text, d, encoding))
+                        .collect::<Vec<_>>()
+                });
+                match task.await {
+                    Ok(d) => d,
+                    Err(err) => {
+                        tracing::error!(uri = %key, "analysis failed: {err}");
+                        return;
+                    }
+                }
+            } else {
+                if snapshot.text.len_bytes() as u64 > config.files.max_size {
+                    tracing::info!(uri = %key, bytes = snapshot.text.len_bytes(), "over files.max_size; not analysed");
+                }
+                Vec::new()
+            };
+            // A newer edit supersedes this result.
+            if !current(&state) || state.docs.version(&key) != Some(version) {
+                return;
+            }
+            state.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        });
+    }
+
+    pub(crate) fn forget(&self, key: &str) {
+        self.generations.remove(key);
+    }
+
+    pub(crate) fn reschedule_all(&self, state: &State) {
+        for key in state.docs.keys() {
+            if let Ok(uri) = lsp::Url::parse(&key) {
+                self.schedule(state, uri);
+            }
+        }
+    }
+
+    pub(crate) fn cancel_all(&self) {
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+}

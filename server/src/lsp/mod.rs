@@ -1,0 +1,296 @@
+//! The language server: lifecycle, document sync, diagnostics and symbols over
+//! stdio with tower-lsp. Handlers apply edits synchronously before their first
+//! `.await` (tower-lsp runs handlers concurrently, so that is what keeps edits
+//! in arrival order) and push slow work to blocking tasks.
+
+mod convert;
+mod diagnostics;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use aura_config::{Config, Layer, Origin};
+use aura_ide::{ChangeOutcome, Documents};
+use aura_syntax::{registry, Document, PositionEncoding};
+use serde::{Deserialize, Serialize};
+use tower_lsp::jsonrpc::{Error as RpcError, Result as RpcResult};
+use tower_lsp::lsp_types as lsp;
+use tower_lsp::{Client, LanguageServer, LspService, Server};
+
+use crate::settings;
+use diagnostics::Scheduler;
+
+/// Shared server state; cheap to clone into tasks.
+#[derive(Clone)]
+pub(crate) struct State {
+    client: Client,
+    docs: Arc<Documents>,
+    encoding: Arc<RwLock<PositionEncoding>>,
+    config: Arc<RwLock<ConfigState>>,
+    scheduler: Arc<Scheduler>,
+}
+
+#[derive(Default)]
+struct ConfigState {
+    root: Option<PathBuf>,
+    init_options: Option<serde_json::Value>,
+    client_settings: Option<serde_json::Value>,
+    /// The last configuration that validated; invalid sources never replace it.
+    current: Config,
+    supports_pull: bool,
+}
+
+impl State {
+    fn encoding(&self) -> PositionEncoding {
+        self.encoding.read().map(|e| *e).unwrap_or_default()
+    }
+
+    pub(crate) fn config(&self) -> Config {
+        self.config.read().map(|c| c.current.clone()).unwrap_or_default()
+    }
+
+    /// Rebuild the configuration from every layer; on error keep the last good one.
+    fn reload_config(&self) -> Result<(), String> {
+        let Ok(mut state) = self.config.write() else { return Err("configuration lock poisoned".into()) };
+        let root = state.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let mut higher = Vec::new();
+        for value in [&state.init_options, &state.client_settings].into_iter().flatten() {
+            higher.push(Layer::from_json(value, Origin::Client).map_err(|e| e.to_string())?);
+        }
+        let resolved = settings::resolve_with(&root, higher).map_err(|e| e.to_string())?;
+        state.current = resolved.config;
+        Ok(())
+    }
+
+    async fn report_config(&self, result: Result<(), String>) {
+        if let Err(message) = result {
+            tracing::warn!("invalid configuration: {message}");
+            let text = format!("Aura: invalid configuration, keeping the previous settings. {message}");
+            self.client.show_message(lsp::MessageType::ERROR, text).await;
+        }
+    }
+
+    /// Ask the editor for the `aura` section (`workspace/configuration`).
+    async fn pull_client_settings(&self) {
+        let supports = self.config.read().map(|c| c.supports_pull).unwrap_or(false);
+        if !supports {
+            return;
+        }
+        let item = lsp::ConfigurationItem { scope_uri: None, section: Some("aura".to_string()) };
+        match self.client.configuration(vec![item]).await {
+            Ok(mut values) => {
+                let value = values.pop().filter(|v| !v.is_null());
+                if let Ok(mut state) = self.config.write() {
+                    state.client_settings = value;
+                }
+                let result = self.reload_config();
+                self.report_config(result).await;
+            }
+            Err(err) => tracing::warn!("workspace/configuration failed: {err}"),
+        }
+    }
+}
+
+struct Backend {
+    state: State,
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params);
+        if let Ok(mut e) = self.state.encoding.write() {
+            *e = encoding;
+        }
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| u.to_file_path().ok());
+        if let Ok(mut state) = self.state.config.write() {
+            state.root = root;
+            state.init_options = params.initialization_options.clone().filter(|v| !v.is_null());
+            state.supports_pull = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false);
+        }
+        // Errors are shown once the client is initialized (see `initialized`).
+        let _ = self.state.reload_config();
+        tracing::info!(?encoding, "initialize");
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(lsp::TextDocumentSyncSaveOptions::SaveOptions(lsp::SaveOptions {
+                            include_text: Some(true),
+                        })),
+                        ..Default::default()
+                    },
+                )),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "aura".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let result = self.state.reload_config();
+        self.state.report_config(result).await;
+        let state = self.state.clone();
+        tokio::spawn(async move { state.pull_client_settings().await });
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        self.state.scheduler.cancel_all();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let key = doc.uri.to_string();
+        let path = doc.uri.to_file_path().unwrap_or_else(|_| PathBuf::from(doc.uri.path()));
+        let language = registry()
+            .by_language_id(&doc.language_id)
+            .or_else(|| registry().for_path(&path, doc.text.lines().next()));
+        self.state.docs.open(&key, doc.version, Document::new(&doc.text, language));
+        tracing::debug!(uri = %key, language = language.map(|l| l.id.as_str()), "open");
+        self.state.scheduler.schedule(&self.state, doc.uri);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        // Applied before any `.await`: this is what keeps edits in order.
+        let uri = params.text_document.uri;
+        let key = uri.to_string();
+        let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
+        let outcome = self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding());
+        match &outcome {
+            ChangeOutcome::Applied => {}
+            ChangeOutcome::AppliedAfterGap { previous } => {
+                tracing::debug!(uri = %key, previous, version = params.text_document.version, "version gap")
+            }
+            ChangeOutcome::NotOpen => {
+                tracing::warn!(uri = %key, "didChange for a document that is not open");
+                return;
+            }
+            other => tracing::warn!(uri = %key, ?other, "edit not applied; waiting for a full-text resync (save or reopen)"),
+        }
+        self.state.scheduler.schedule(&self.state, uri);
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        let key = params.text_document.uri.to_string();
+        if let Some(text) = params.text {
+            self.state.docs.resync(&key, &text);
+        }
+        self.state.scheduler.schedule(&self.state, params.text_document.uri);
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state.docs.close(uri.as_ref());
+        self.state.scheduler.forget(uri.as_ref());
+        self.state.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let supports_pull = self.state.config.read().map(|c| c.supports_pull).unwrap_or(false);
+        if supports_pull {
+            self.state.pull_client_settings().await;
+        } else {
+            let settings = params.settings.get("aura").cloned().unwrap_or(params.settings);
+            if let Ok(mut state) = self.state.config.write() {
+                state.client_settings = Some(settings).filter(|v| !v.is_null());
+            }
+            let result = self.state.reload_config();
+            self.state.report_config(result).await;
+        }
+        self.state.scheduler.reschedule_all(&self.state);
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        let result = self.state.reload_config();
+        self.state.report_config(result).await;
+        self.state.scheduler.reschedule_all(&self.state);
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
+        let key = params.text_document.uri.to_string();
+        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
+            return Err(not_open(&key));
+        };
+        let encoding = self.state.encoding();
+        let docs = self.state.docs.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let (tree, symbols) = aura_ide::snapshot_symbols(&snapshot);
+            if let Some(tree) = tree {
+                docs.store_tree(&key, snapshot.revision, tree);
+            }
+            symbols.iter().map(|s| convert::document_symbol(&snapshot.text, s, encoding)).collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| internal(format!("document symbols failed: {e}")))?;
+        Ok(Some(lsp::DocumentSymbolResponse::Nested(result)))
+    }
+}
+
+fn not_open(uri: &str) -> RpcError {
+    RpcError { code: tower_lsp::jsonrpc::ErrorCode::InvalidParams, message: format!("document is not open: {uri}").into(), data: None }
+}
+
+fn internal(message: String) -> RpcError {
+    tracing::error!("{message}");
+    RpcError { code: tower_lsp::jsonrpc::ErrorCode::InternalError, message: message.into(), data: None }
+}
+
+#[derive(Deserialize)]
+struct DocumentTextParams {
+    uri: lsp::Url,
+}
+
+#[derive(Serialize)]
+struct DocumentTextResult {
+    version: i32,
+    text: String,
+    desynced: bool,
+}
+
+impl Backend {
+    /// `aura/documentText`: the server's view of a document, for tests and
+    /// for diagnosing sync problems in a client.
+    async fn document_text(&self, params: DocumentTextParams) -> RpcResult<DocumentTextResult> {
+        let key = params.uri.to_string();
+        let (snapshot, version, desynced) = self.state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
+        Ok(DocumentTextResult { version, text: snapshot.text.to_string(), desynced })
+    }
+}
+
+/// Serve LSP on stdin/stdout until the client says `exit`.
+pub async fn serve() {
+    let (service, socket) = LspService::build(|client| Backend {
+        state: State {
+            client,
+            docs: Arc::new(Documents::default()),
+            encoding: Arc::new(RwLock::new(PositionEncoding::Utf16)),
+            config: Arc::new(RwLock::new(ConfigState::default())),
+            scheduler: Arc::new(Scheduler::default()),
+        },
+    })
+    .custom_method("aura/documentText", Backend::document_text)
+    .finish();
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+}
