@@ -1,1 +1,9 @@
-fn main() {}
+//! End-to-end tests of the real `aura` binary: LSP over stdio and the CLI.
+
+mod bad_input;
+mod cli;
+mod encodings;
+mod languages;
+mod lifecycle;
+mod ordering;
+mod support;

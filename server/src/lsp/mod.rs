@@ -5,6 +5,7 @@
 
 mod convert;
 mod diagnostics;
+mod transport;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -258,6 +259,12 @@ fn internal(message: String) -> RpcError {
 }
 
 #[derive(Deserialize)]
+struct InvalidMessageParams {
+    code: i64,
+    message: String,
+}
+
+#[derive(Deserialize)]
 struct DocumentTextParams {
     uri: lsp::Url,
 }
@@ -270,6 +277,15 @@ struct DocumentTextResult {
 }
 
 impl Backend {
+    /// Answers a message the transport guard could not pass on (see `transport.rs`).
+    async fn invalid_message(&self, params: InvalidMessageParams) -> RpcResult<()> {
+        Err(RpcError {
+            code: tower_lsp::jsonrpc::ErrorCode::from(params.code),
+            message: params.message.into(),
+            data: None,
+        })
+    }
+
     /// `aura/documentText`: the server's view of a document, for tests and
     /// for diagnosing sync problems in a client.
     async fn document_text(&self, params: DocumentTextParams) -> RpcResult<DocumentTextResult> {
@@ -291,6 +307,9 @@ pub async fn serve() {
         },
     })
     .custom_method("aura/documentText", Backend::document_text)
+    .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
     .finish();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    let (guarded, input) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(transport::guard(tokio::io::stdin(), guarded));
+    Server::new(input, tokio::io::stdout(), socket).serve(service).await;
 }

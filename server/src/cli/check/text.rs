@@ -48,15 +48,23 @@ pub fn render(report: &CheckReport, color: bool) -> String {
     let s = Summary::of(report);
     let [errors, warnings, infos, hints] = s.by_severity;
     if s.findings() == 0 {
-        let _ = writeln!(out, "All clear: {} files, {} lines checked.", s.files_checked, s.lines);
+        let _ = writeln!(out, "All clear: {}, {} checked.", plural(s.files_checked, "file"), plural(s.lines, "line"));
     } else {
         let _ = writeln!(
             out,
-            "Found {} findings ({errors} errors, {warnings} warnings, {infos} info, {hints} hints) in {} of {} files.",
-            s.findings(),
+            "Found {} ({} errors, {} warnings, {} info, {} hints) in {} of {}.",
+            plural(s.findings(), "finding"),
+            errors,
+            warnings,
+            infos,
+            hints,
             s.files_with_findings,
-            s.files_checked
+            plural(s.files_checked, "file"),
         );
     }
     out
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

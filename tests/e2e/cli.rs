@@ -1,0 +1,120 @@
+//! `aura check` and `aura config` on fixture trees: golden JSON and SARIF,
+//! exit codes, skipped files, configuration errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::support::aura;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    aura()
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
+        .env_remove("AURA_LOG")
+        .output()
+        .expect("run aura check")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+#[test]
+fn json_output_is_golden() {
+    let out = check(&fixtures(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "errors found → exit 1");
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let languages: std::collections::BTreeSet<_> =
+        json["files"].as_array().unwrap().iter().map(|f| f["language"].as_str().unwrap().to_string()).collect();
+    assert_eq!(languages.len(), 13, "a finding in every language: {languages:?}");
+    insta::assert_snapshot!("check_json", stdout(&out));
+}
+
+#[test]
+fn sarif_output_is_golden() {
+    let out = check(&fixtures(), &["check", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"], "AUR001");
+    insta::assert_snapshot!("check_sarif", stdout(&out).replace(env!("CARGO_PKG_VERSION"), "[version]"));
+}
+
+#[test]
+fn text_output_points_at_the_error() {
+    let out = check(&fixtures(), &["check/python/unicode.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("check_text_unicode", stdout(&out));
+}
+
+#[test]
+fn skips_are_noted_and_gitignore_is_respected() {
+    let out = check(&fixtures(), &["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let paths: Vec<&str> = json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(!paths.iter().any(|p| p.contains("ignored.py")), "{paths:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("note: skipped check/clean/binary.py: binary file"), "{stderr}");
+    assert!(stderr.contains("note: skipped check/clean/latin1.py: not valid UTF-8"), "{stderr}");
+    assert!(!stderr.contains("README.txt"), "unknown files found by walking are not noise: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no progress bar or colour when piped: {stderr:?}");
+    let out = check(&fixtures(), &["check/python/broken.py", "--max-file-size", "10", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "nothing analysed → nothing failed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("over the 10-byte limit"), "{stderr}");
+}
+
+#[test]
+fn exit_codes() {
+    let clean = check(&fixtures(), &["check/clean"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("All clear"));
+    assert_eq!(check(&fixtures(), &["check", "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(check(&fixtures(), &["does/not/exist"]).status.code(), Some(2));
+    assert_eq!(check(&fixtures(), &["--format", "yaml"]).status.code(), Some(2));
+}
+
+#[test]
+fn invalid_config_is_a_usage_error_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[check]\nfail_on = \"sometimes\"\n").unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let out = check(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(".aura/config.toml:2:11: unknown variant `sometimes`"), "{stderr}");
+}
+
+#[test]
+fn config_layers_reach_check_and_config_reports_origins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[check]\nfail_on = \"never\"\n").unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = (\n").unwrap();
+    assert_eq!(check(dir.path(), &[]).status.code(), Some(0), "workspace file says never fail");
+    assert_eq!(check(dir.path(), &["--fail-on", "error"]).status.code(), Some(1), "the flag wins");
+    let out = aura()
+        .arg("config")
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
+        .env("AURA_DIAGNOSTICS_DEBOUNCE_MS", "75")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("check.fail_on           = \"never\""), "{text}");
+    assert!(text.contains("workspace file"), "{text}");
+    assert!(text.contains("diagnostics.debounce_ms = 75"), "{text}");
+    assert!(text.contains("environment variable AURA_DIAGNOSTICS_DEBOUNCE_MS"), "{text}");
+    let schema = aura().args(["config", "--schema"]).output().unwrap();
+    let schema: Value = serde_json::from_slice(&schema.stdout).unwrap();
+    assert!(schema["properties"]["diagnostics"].is_object());
+}

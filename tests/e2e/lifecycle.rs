@@ -1,0 +1,71 @@
+//! initialize / initialized / shutdown / exit and what the server advertises.
+
+use serde_json::json;
+
+use crate::support::Client;
+
+#[test]
+fn lifecycle_advertises_only_what_works() {
+    let mut client = Client::start();
+    let resp = client.initialize();
+    let caps = &resp["result"]["capabilities"];
+    assert_eq!(resp["result"]["serverInfo"]["name"], "aura");
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["textDocumentSync"]["save"]["includeText"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    for absent in ["hoverProvider", "completionProvider", "codeActionProvider", "definitionProvider"] {
+        assert!(caps.get(absent).is_none(), "{absent} is advertised but not implemented");
+    }
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn utf8_is_chosen_when_offered() {
+    let mut client = Client::start();
+    let resp = client.initialize_with(json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}), json!(null));
+    assert_eq!(resp["result"]["capabilities"]["positionEncoding"], "utf-8");
+    let mut client = Client::start();
+    let resp = client.initialize_with(json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}}), json!(null));
+    assert_eq!(resp["result"]["capabilities"]["positionEncoding"], "utf-16");
+}
+
+#[test]
+fn document_symbols_are_hierarchical() {
+    let mut client = Client::start();
+    client.initialize();
+    let uri = "file:///tmp/aura-e2e/shapes.py";
+    client.open(uri, "python", 1, "class Shape:\n    def area(self):\n        return 0\n\ndef main():\n    pass\n");
+    let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let symbols = resp["result"].as_array().expect("symbols");
+    assert_eq!(symbols.len(), 2, "{resp}");
+    assert_eq!(symbols[0]["name"], "Shape");
+    assert_eq!(symbols[0]["kind"], 5, "class");
+    assert_eq!(symbols[0]["children"][0]["name"], "area");
+    assert_eq!(symbols[0]["children"][0]["kind"], 6, "method");
+    assert_eq!(symbols[0]["children"][0]["selectionRange"]["start"], json!({"line": 1, "character": 8}));
+    assert_eq!(symbols[1]["name"], "main");
+    assert_eq!(symbols[1]["kind"], 12, "function");
+}
+
+#[test]
+fn invalid_workspace_config_is_reported_and_defaults_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[diagnostics]\ndebounce = 5\n").unwrap();
+    let mut client = Client::start_in(Some(dir.path()), &[]);
+    let root = format!("file://{}", dir.path().display());
+    client.request("initialize", json!({"processId": null, "rootUri": root, "capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let msg = client
+        .wait_for(|m| m["method"] == "window/showMessage")
+        .expect("a showMessage about the invalid config");
+    let text = msg["params"]["message"].as_str().unwrap();
+    assert!(text.contains("config.toml:2:1"), "{text}");
+    assert!(text.contains("did you mean `debounce_ms`?"), "{text}");
+    // The server still works with the defaults.
+    let uri = format!("{root}/a.py");
+    client.open(&uri, "python", 1, "x = (\n");
+    assert_eq!(client.diagnostics(&uri, Some(1)).len(), 1);
+}
