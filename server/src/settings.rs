@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use aura_config::{load_file, resolve, user_config_path, workspace_config_path, ConfigError, Layer, Origin, Resolved};
+use aura_config::{
+    load_file, resolve, user_config_path, workspace_config_path, ConfigError, Layer, Origin, Resolved,
+};
 
 /// User file, workspace file (nearest `.aura/config.toml` at or above `root`), environment.
 pub fn base_layers(root: &Path) -> Result<Vec<Layer>, ConfigError> {

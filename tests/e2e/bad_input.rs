@@ -10,7 +10,8 @@ fn error_code(resp: &Value) -> i64 {
 }
 
 fn still_answers(client: &mut Client) {
-    let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///nope.py"}}));
+    let resp =
+        client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///nope.py"}}));
     assert!(resp.get("error").is_some() || resp.get("result").is_some(), "{resp}");
     assert!(client.is_running());
 }
@@ -18,7 +19,8 @@ fn still_answers(client: &mut Client) {
 #[test]
 fn request_before_initialize_is_refused() {
     let mut client = Client::start();
-    let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///a.py"}}));
+    let resp =
+        client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///a.py"}}));
     assert_eq!(error_code(&resp), -32002);
     client.initialize();
     still_answers(&mut client);
@@ -45,7 +47,8 @@ fn unknown_method_and_bad_params() {
     client.notify("$/someUnknownNotification", json!({"x": 1}));
     let resp = client.request("textDocument/documentSymbol", json!({"wrong": true}));
     assert_eq!(error_code(&resp), -32602);
-    let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///never-opened.py"}}));
+    let resp = client
+        .request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///never-opened.py"}}));
     assert_eq!(error_code(&resp), -32602);
     // Changes to a document that was never opened are ignored.
     client.change("file:///never-opened.py", 2, json!([{"text": "x"}]));

@@ -32,8 +32,12 @@ fn json_output_is_golden() {
     let out = check(&fixtures(), &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "errors found → exit 1");
     let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
-    let languages: std::collections::BTreeSet<_> =
-        json["files"].as_array().unwrap().iter().map(|f| f["language"].as_str().unwrap().to_string()).collect();
+    let languages: std::collections::BTreeSet<_> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["language"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(languages.len(), 13, "a finding in every language: {languages:?}");
     insta::assert_snapshot!("check_json", stdout(&out));
 }
@@ -59,7 +63,8 @@ fn text_output_points_at_the_error() {
 fn skips_are_noted_and_gitignore_is_respected() {
     let out = check(&fixtures(), &["check", "--format", "json"]);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let paths: Vec<&str> = json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> =
+        json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert!(!paths.iter().any(|p| p.contains("ignored.py")), "{paths:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("note: skipped check/clean/binary.py: binary file"), "{stderr}");

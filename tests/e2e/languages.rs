@@ -5,8 +5,11 @@ use serde_json::json;
 
 use crate::support::{range, Client};
 
-/// (languageId, file name, broken text, (line, character, inserted) that fixes it)
-const CASES: &[(&str, &str, &str, (u64, u64, &str))] = &[
+/// Where to insert what to fix a broken snippet: (line, character, text).
+type Fix = (u64, u64, &'static str);
+
+/// (languageId, file name, broken text, the fix)
+const CASES: &[(&str, &str, &str, Fix)] = &[
     ("python", "a.py", "def f(x:\n    return x\n", (0, 7, ")")),
     ("javascript", "a.js", "function f(a {\n  return a;\n}\n", (0, 12, ")")),
     ("typescript", "a.ts", "function f(a: number {\n  return a;\n}\n", (0, 20, ")")),
@@ -36,7 +39,11 @@ fn open_change_close_in_every_language() {
             assert_eq!(d["source"], "aura");
             assert_eq!(d["severity"], 1);
         }
-        client.change(&uri, 2, json!([{"range": range((*line, *character), (*line, *character)), "text": insert}]));
+        client.change(
+            &uri,
+            2,
+            json!([{"range": range((*line, *character), (*line, *character)), "text": insert}]),
+        );
         let diags = client.diagnostics(&uri, Some(2));
         let text = client.document_text(&uri)["text"].as_str().unwrap().to_string();
         assert!(diags.is_empty(), "{language_id}: still broken after fix: {diags:?}\n{text}");

@@ -24,10 +24,12 @@ fn lifecycle_advertises_only_what_works() {
 #[test]
 fn utf8_is_chosen_when_offered() {
     let mut client = Client::start();
-    let resp = client.initialize_with(json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}), json!(null));
+    let resp =
+        client.initialize_with(json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}), json!(null));
     assert_eq!(resp["result"]["capabilities"]["positionEncoding"], "utf-8");
     let mut client = Client::start();
-    let resp = client.initialize_with(json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}}), json!(null));
+    let resp =
+        client.initialize_with(json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}}), json!(null));
     assert_eq!(resp["result"]["capabilities"]["positionEncoding"], "utf-16");
 }
 
@@ -36,7 +38,12 @@ fn document_symbols_are_hierarchical() {
     let mut client = Client::start();
     client.initialize();
     let uri = "file:///tmp/aura-e2e/shapes.py";
-    client.open(uri, "python", 1, "class Shape:\n    def area(self):\n        return 0\n\ndef main():\n    pass\n");
+    client.open(
+        uri,
+        "python",
+        1,
+        "class Shape:\n    def area(self):\n        return 0\n\ndef main():\n    pass\n",
+    );
     let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
     let symbols = resp["result"].as_array().expect("symbols");
     assert_eq!(symbols.len(), 2, "{resp}");

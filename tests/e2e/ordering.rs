@@ -53,7 +53,9 @@ fn interleaved_changes_and_requests_stay_in_order() {
         version += 1;
         client.change(uri, version, json!([{"range": r, "text": piece}]));
         if i % 7 == 0 {
-            pending.push(client.request_async("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})));
+            pending.push(
+                client.request_async("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})),
+            );
         }
         if i % 50 == 0 {
             pending.push(client.request_async("aura/documentText", json!({"uri": uri})));

@@ -131,7 +131,11 @@ impl Client {
                 Ok(msg) => {
                     // Answer server-to-client requests so the server never waits on us.
                     if msg.get("method").is_some() && msg.get("id").is_some() {
-                        let result = if msg["method"] == "workspace/configuration" { json!([null]) } else { Value::Null };
+                        let result = if msg["method"] == "workspace/configuration" {
+                            json!([null])
+                        } else {
+                            Value::Null
+                        };
                         let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
                         self.send(&reply);
                     }

@@ -27,8 +27,8 @@ pub struct RuleInfo {
 /// Every rule, in code order.
 pub const RULES: &[RuleInfo] = &[syntax_error::RULE];
 
-use aura_syntax::{Language, Rope};
 use aura_syntax::tree_sitter::Tree;
+use aura_syntax::{Language, Rope};
 
 /// A parsed file ready for analysis.
 #[derive(Clone, Copy)]

@@ -67,11 +67,7 @@ fn visit(node: Node, text: &Rope, out: &mut Vec<Diagnostic>) {
 }
 
 fn missing(node: Node) -> Diagnostic {
-    let what = if node.is_named() {
-        humanize(node.kind())
-    } else {
-        format!("`{}`", node.kind())
-    };
+    let what = if node.is_named() { humanize(node.kind()) } else { format!("`{}`", node.kind()) };
     let message = match context(node) {
         Some(ctx) => format!("missing {what} in {ctx}"),
         None => format!("missing {what}"),
@@ -187,9 +183,8 @@ fn context(node: Node) -> Option<String> {
     let mut parent = node.parent();
     while let Some(p) = parent {
         if p.is_named() && !p.is_error() {
-            if p.parent().is_none() {
-                return None; // the root (module, program, source_file) adds nothing
-            }
+            // The root (module, program, source_file) adds nothing.
+            p.parent()?;
             return Some(humanize(p.kind()));
         }
         parent = p.parent();

@@ -15,10 +15,7 @@ pub fn user_config_path() -> Option<PathBuf> {
 
 /// The nearest `.aura/config.toml` at or above `start`.
 pub fn workspace_config_path(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(".aura").join("config.toml"))
-        .find(|candidate| candidate.is_file())
+    start.ancestors().map(|dir| dir.join(".aura").join("config.toml")).find(|candidate| candidate.is_file())
 }
 
 /// Read and validate one file; `Ok(None)` when it does not exist.

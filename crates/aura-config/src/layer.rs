@@ -54,27 +54,21 @@ impl Layer {
             let (line, column) = span.map(|s| line_column(text, s.start)).unzip();
             ConfigError { location: path.display().to_string(), line, column, message }
         };
-        let table: Table =
-            toml::from_str(text).map_err(|e| at(e.span(), e.message().to_string()))?;
+        let table: Table = toml::from_str(text).map_err(|e| at(e.span(), e.message().to_string()))?;
         toml::from_str::<Config>(text).map_err(|e| at(e.span(), explain(e.message())))?;
         Ok(Layer { origin, table })
     }
 
     /// A layer from JSON settings sent by an editor. `null` values are ignored.
     pub fn from_json(value: &serde_json::Value, origin: Origin) -> Result<Layer, ConfigError> {
-        let err = |message: String| ConfigError {
-            location: origin.to_string(),
-            line: None,
-            column: None,
-            message,
-        };
+        let err =
+            |message: String| ConfigError { location: origin.to_string(), line: None, column: None, message };
         let cleaned = strip_nulls(value.clone());
         if cleaned.is_null() {
             return Ok(Layer { origin, table: Table::new() });
         }
         let table: Table = Table::try_from(&cleaned).map_err(|e| err(e.to_string()))?;
-        Config::deserialize(Value::Table(table.clone()))
-            .map_err(|e| err(explain(&e.to_string())))?;
+        Config::deserialize(Value::Table(table.clone())).map_err(|e| err(explain(&e.to_string())))?;
         Ok(Layer { origin, table })
     }
 
@@ -153,7 +147,13 @@ pub fn resolve(layers: &[Layer]) -> Result<Resolved, ConfigError> {
     Ok(Resolved { config, origins, values })
 }
 
-fn merge(into: &mut Table, from: &Table, prefix: &str, origin: &Origin, origins: &mut BTreeMap<String, Origin>) {
+fn merge(
+    into: &mut Table,
+    from: &Table,
+    prefix: &str,
+    origin: &Origin,
+    origins: &mut BTreeMap<String, Origin>,
+) {
     for (key, value) in from {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         match (into.get_mut(key), value) {

@@ -13,7 +13,7 @@ mod schema;
 
 use std::fmt;
 
-pub use discover::{user_config_path, workspace_config_path, load_file};
+pub use discover::{load_file, user_config_path, workspace_config_path};
 pub use layer::{env_var_name, resolve, setting_keys, Layer, Origin, Resolved};
 pub use schema::{json_schema, CheckConfig, Config, DiagnosticsConfig, FailOn, FilesConfig, OutputFormat};
 

@@ -24,7 +24,9 @@ fn later_layers_win_per_setting() {
     .unwrap();
     let workspace = file("[diagnostics]\ndebounce_ms = 80\n").unwrap();
     let env = Layer::from_env([("AURA_CHECK_FAIL_ON".to_string(), "warning".to_string())]).unwrap();
-    let client = Layer::from_json(&serde_json::json!({"files": {"max_size": 1000, "exclude": null}}), Origin::Client).unwrap();
+    let client =
+        Layer::from_json(&serde_json::json!({"files": {"max_size": 1000, "exclude": null}}), Origin::Client)
+            .unwrap();
     let flag = Layer::from_flag("--fail-on", "check.fail_on", toml::Value::String("never".into())).unwrap();
     let mut layers = vec![user, workspace];
     layers.extend(env);
@@ -83,7 +85,8 @@ fn env_values_are_typed_and_validated() {
     .unwrap();
     assert_eq!(layers.len(), 1, "AURA_LOG is not a setting");
     assert_eq!(resolve(&layers).unwrap().config.diagnostics.debounce_ms, 120);
-    let err = Layer::from_env([("AURA_DIAGNOSTICS_DEBOUNCE_MS".to_string(), "soon".to_string())]).unwrap_err();
+    let err =
+        Layer::from_env([("AURA_DIAGNOSTICS_DEBOUNCE_MS".to_string(), "soon".to_string())]).unwrap_err();
     assert_eq!(err.location, "AURA_DIAGNOSTICS_DEBOUNCE_MS");
 }
 
@@ -120,5 +123,8 @@ fn committed_schema_is_fresh() {
         std::fs::write(&path, &fresh).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == fresh, "config.schema.json is stale: run AURA_UPDATE_SCHEMA=1 cargo test -p aura-config");
+    assert!(
+        committed == fresh,
+        "config.schema.json is stale: run AURA_UPDATE_SCHEMA=1 cargo test -p aura-config"
+    );
 }

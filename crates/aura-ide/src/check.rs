@@ -76,7 +76,9 @@ impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SkipReason::Binary => f.write_str("binary file"),
-            SkipReason::TooLarge { size, limit } => write!(f, "file is {size} bytes, over the {limit}-byte limit (files.max_size)"),
+            SkipReason::TooLarge { size, limit } => {
+                write!(f, "file is {size} bytes, over the {limit}-byte limit (files.max_size)")
+            }
             SkipReason::NotUtf8 => f.write_str("not valid UTF-8"),
             SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
             SkipReason::UnknownLanguage => f.write_str("no supported language for this file"),
@@ -131,7 +133,8 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
                 .add(&format!("!{glob}"))
                 .map_err(|e| CheckError::BadGlob(glob.clone(), e.to_string()))?;
         }
-        let overrides = overrides.build().map_err(|e| CheckError::BadGlob(options.exclude.join(","), e.to_string()))?;
+        let overrides =
+            overrides.build().map_err(|e| CheckError::BadGlob(options.exclude.join(","), e.to_string()))?;
         let walker = ignore::WalkBuilder::new(path).require_git(false).overrides(overrides).build();
         for entry in walker.flatten() {
             if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -145,7 +148,11 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
 }
 
 /// Check every file in `files` in parallel. `on_progress` is called once per file.
-pub fn check_files(files: &[(PathBuf, bool)], options: &CheckOptions, on_progress: &(dyn Fn(usize) + Sync)) -> CheckReport {
+pub fn check_files(
+    files: &[(PathBuf, bool)],
+    options: &CheckOptions,
+    on_progress: &(dyn Fn(usize) + Sync),
+) -> CheckReport {
     let done = AtomicUsize::new(0);
     let results: Vec<Option<Result<FileReport, Skipped>>> = files
         .par_iter()
@@ -177,7 +184,11 @@ fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Resu
         Err(e) => return skip(SkipReason::Unreadable(e.to_string())),
     };
     if size > options.max_file_size {
-        return if by_name.is_some() || explicit { skip(SkipReason::TooLarge { size, limit: options.max_file_size }) } else { None };
+        return if by_name.is_some() || explicit {
+            skip(SkipReason::TooLarge { size, limit: options.max_file_size })
+        } else {
+            None
+        };
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

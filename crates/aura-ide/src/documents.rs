@@ -71,7 +71,13 @@ impl Documents {
 
     /// Apply changes in order. Nothing is applied unless every change fits, so a
     /// bad batch never leaves the text half edited.
-    pub fn apply(&self, key: &str, version: i32, changes: &[Change], encoding: PositionEncoding) -> ChangeOutcome {
+    pub fn apply(
+        &self,
+        key: &str,
+        version: i32,
+        changes: &[Change],
+        encoding: PositionEncoding,
+    ) -> ChangeOutcome {
         let Some(mut entry) = self.docs.get_mut(key) else { return ChangeOutcome::NotOpen };
         let open = entry.value_mut();
         if version <= open.version {
@@ -101,7 +107,11 @@ impl Documents {
         open.document = document;
         open.version = version;
         open.desynced = false;
-        if version == previous + 1 { ChangeOutcome::Applied } else { ChangeOutcome::AppliedAfterGap { previous } }
+        if version == previous + 1 {
+            ChangeOutcome::Applied
+        } else {
+            ChangeOutcome::AppliedAfterGap { previous }
+        }
     }
 
     /// Replace the whole text (a save that carried the text); clears a desync.
@@ -190,7 +200,10 @@ mod tests {
         let docs = Documents::default();
         docs.open("k", 3, Document::new("abc", None));
         let enc = PositionEncoding::Utf16;
-        assert_eq!(docs.apply("k", 3, &[change((0, 0), (0, 0), "X")], enc), ChangeOutcome::Stale { current: 3 });
+        assert_eq!(
+            docs.apply("k", 3, &[change((0, 0), (0, 0), "X")], enc),
+            ChangeOutcome::Stale { current: 3 }
+        );
         assert_eq!(text(&docs), "abc");
         assert_eq!(docs.apply("k", 4, &[change((0, 0), (0, 0), "Y")], enc), ChangeOutcome::Desynced);
         assert_eq!(text(&docs), "abc");

@@ -96,8 +96,7 @@ impl Document {
         self.text.remove(start_char..end_char);
         self.text.insert(start_char, new_text);
         if let Some(tree) = &mut self.tree {
-            let edit =
-                input_edit(start_point, old_end_point, &self.text, start, end, new_text.len());
+            let edit = input_edit(start_point, old_end_point, &self.text, start, end, new_text.len());
             tree.edit(&edit);
         }
         self.tree_fresh = false;
@@ -145,8 +144,7 @@ impl Document {
     }
 
     fn is_char_boundary(&self, byte: usize) -> bool {
-        byte == self.text.len_bytes()
-            || self.text.char_to_byte(self.text.byte_to_char(byte)) == byte
+        byte == self.text.len_bytes() || self.text.char_to_byte(self.text.byte_to_char(byte)) == byte
     }
 }
 

@@ -144,8 +144,7 @@ impl Registry {
         }
         // `python3.12` → `python3`, `python3` stays.
         let candidates = [program, program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')];
-        self.iter()
-            .find(|l| candidates.iter().any(|c| l.shebangs.iter().any(|s| s == c)))
+        self.iter().find(|l| candidates.iter().any(|c| l.shebangs.iter().any(|s| s == c)))
     }
 }
 
@@ -159,8 +158,19 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "python", "javascript", "typescript", "tsx", "rust", "go", "java", "c", "cpp",
-                "csharp", "ruby", "php", "bash"
+                "python",
+                "javascript",
+                "typescript",
+                "tsx",
+                "rust",
+                "go",
+                "java",
+                "c",
+                "cpp",
+                "csharp",
+                "ruby",
+                "php",
+                "bash"
             ]
         );
     }
@@ -179,9 +189,12 @@ mod tests {
     fn extensions_and_language_ids_are_unambiguous() {
         let mut seen = std::collections::HashMap::new();
         for language in registry().iter() {
-            for key in language.extensions.iter().map(|e| format!("ext:{e}")).chain(
-                language.language_ids.iter().map(|e| format!("id:{e}")),
-            ) {
+            for key in language
+                .extensions
+                .iter()
+                .map(|e| format!("ext:{e}"))
+                .chain(language.language_ids.iter().map(|e| format!("id:{e}")))
+            {
                 if let Some(other) = seen.insert(key.clone(), &language.id) {
                     panic!("{key} claimed by both {other} and {}", language.id);
                 }

@@ -6,9 +6,30 @@ use proptest::prelude::*;
 
 /// Pieces that stress line breaks, multi-byte characters and surrogate pairs.
 const PIECES: &[&str] = &[
-    "", "a", "x = 1", "\n", "\r\n", "\r", "😀", "中文", "é", "(", ")", ":", "{", "}", "\"", "'",
-    "def f(a, b):\n    return a + b\n", "if x:\n\tpass\r\n", "    ", "# 注释 😀\n", "class C:\n",
-    "fn main() { let s = \"🎉\"; }\n", "[1, 2,", "]",
+    "",
+    "a",
+    "x = 1",
+    "\n",
+    "\r\n",
+    "\r",
+    "😀",
+    "中文",
+    "é",
+    "(",
+    ")",
+    ":",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "def f(a, b):\n    return a + b\n",
+    "if x:\n\tpass\r\n",
+    "    ",
+    "# 注释 😀\n",
+    "class C:\n",
+    "fn main() { let s = \"🎉\"; }\n",
+    "[1, 2,",
+    "]",
 ];
 
 #[derive(Debug, Clone)]

@@ -10,11 +10,7 @@ use tower_lsp::lsp_types as lsp;
 
 /// utf-8 when the client offers it (no conversion cost), else the mandatory utf-16.
 pub fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
-    let offered = params
-        .capabilities
-        .general
-        .as_ref()
-        .and_then(|g| g.position_encodings.as_ref());
+    let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
     match offered {
         Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
         _ => PositionEncoding::Utf16,

@@ -113,12 +113,8 @@ impl LanguageServer for Backend {
         if let Ok(mut state) = self.state.config.write() {
             state.root = root;
             state.init_options = params.initialization_options.clone().filter(|v| !v.is_null());
-            state.supports_pull = params
-                .capabilities
-                .workspace
-                .as_ref()
-                .and_then(|w| w.configuration)
-                .unwrap_or(false);
+            state.supports_pull =
+                params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
         }
         // Errors are shown once the client is initialized (see `initialized`).
         let _ = self.state.reload_config();
@@ -175,7 +171,8 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let key = uri.to_string();
         let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
-        let outcome = self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding());
+        let outcome =
+            self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding());
         match &outcome {
             ChangeOutcome::Applied => {}
             ChangeOutcome::AppliedAfterGap { previous } => {
@@ -185,7 +182,9 @@ impl LanguageServer for Backend {
                 tracing::warn!(uri = %key, "didChange for a document that is not open");
                 return;
             }
-            other => tracing::warn!(uri = %key, ?other, "edit not applied; waiting for a full-text resync (save or reopen)"),
+            other => {
+                tracing::warn!(uri = %key, ?other, "edit not applied; waiting for a full-text resync (save or reopen)")
+            }
         }
         self.state.scheduler.schedule(&self.state, uri);
     }
@@ -250,7 +249,11 @@ impl LanguageServer for Backend {
 }
 
 fn not_open(uri: &str) -> RpcError {
-    RpcError { code: tower_lsp::jsonrpc::ErrorCode::InvalidParams, message: format!("document is not open: {uri}").into(), data: None }
+    RpcError {
+        code: tower_lsp::jsonrpc::ErrorCode::InvalidParams,
+        message: format!("document is not open: {uri}").into(),
+        data: None,
+    }
 }
 
 fn internal(message: String) -> RpcError {

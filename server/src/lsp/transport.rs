@@ -32,11 +32,16 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
             }
         };
         let frame = if length > MAX_MESSAGE {
-            let skipped = tokio::io::copy(&mut (&mut reader).take(length as u64), &mut tokio::io::sink()).await;
+            let skipped =
+                tokio::io::copy(&mut (&mut reader).take(length as u64), &mut tokio::io::sink()).await;
             if skipped.is_err() {
                 break;
             }
-            invalid(Value::Null, -32700, &format!("message of {length} bytes is over the {MAX_MESSAGE}-byte limit"))
+            invalid(
+                Value::Null,
+                -32700,
+                &format!("message of {length} bytes is over the {MAX_MESSAGE}-byte limit"),
+            )
         } else {
             let mut body = vec![0; length];
             if reader.read_exact(&mut body).await.is_err() {
@@ -102,14 +107,16 @@ async fn read_headers(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Headers {
 
 /// Whether tower-lsp can decode `body`; else the id to answer and the error.
 fn check(body: &[u8]) -> Result<(), (Value, i64, String)> {
-    let text = std::str::from_utf8(body).map_err(|e| (Value::Null, -32700, format!("message is not valid UTF-8: {e}")))?;
+    let text = std::str::from_utf8(body)
+        .map_err(|e| (Value::Null, -32700, format!("message is not valid UTF-8: {e}")))?;
     if serde_json::from_str::<Request>(text).is_ok() || serde_json::from_str::<Response>(text).is_ok() {
         return Ok(());
     }
     match serde_json::from_str::<Value>(text) {
         Err(e) => Err((Value::Null, -32700, format!("message is not valid JSON: {e}"))),
         Ok(value) => {
-            let id = value.get("id").filter(|id| id.is_string() || id.is_i64()).cloned().unwrap_or(Value::Null);
+            let id =
+                value.get("id").filter(|id| id.is_string() || id.is_i64()).cloned().unwrap_or(Value::Null);
             Err((id, -32600, "message is not a JSON-RPC 2.0 request, notification or response".to_string()))
         }
     }

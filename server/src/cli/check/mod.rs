@@ -26,7 +26,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let options = CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone() };
+    let options =
+        CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone() };
     let files = match collect_files(&paths, &options) {
         Ok(files) => files,
         Err(err) => {
@@ -63,12 +64,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
         // A closed pipe (`aura check | head`) is not an error worth a message.
         return ExitCode::from(2);
     }
-    if fails(&report, config.check.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if fails(&report, config.check.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn resolve_config(args: &CheckArgs) -> Result<Config, String> {
     let mut flags = Vec::new();
-    let flag = |name: &str, key: &str, value: toml::Value| Layer::from_flag(name, key, value).map_err(|e| e.to_string());
+    let flag = |name: &str, key: &str, value: toml::Value| {
+        Layer::from_flag(name, key, value).map_err(|e| e.to_string())
+    };
     if let Some(format) = args.format {
         flags.push(flag("--format", "check.format", format.as_str().into())?);
     }

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use aura_ide::check::CheckReport;
+use unicode_width::UnicodeWidthChar;
 
 use super::{display_path, Summary};
 
@@ -29,26 +30,39 @@ pub fn render(report: &CheckReport, color: bool) -> String {
             let gutter = f.line.to_string().len();
             let _ = writeln!(out, "{:gutter$} {blue}|{reset}", "");
             let _ = writeln!(out, "{blue}{}{reset} {blue}|{reset} {}", f.line, f.source_line);
-            // Keep tabs so the caret lines up with the source in any tab width.
-            let prefix: String = f
+            // Keep tabs and count wide characters (CJK, emoji) as two columns so
+            // the caret lines up under the source in a terminal.
+            let before: Vec<char> = f.source_line.chars().take(f.column - 1).collect();
+            let prefix: String = before
+                .iter()
+                .map(|&c| if c == '\t' { "\t".to_string() } else { " ".repeat(c.width().unwrap_or(0)) })
+                .collect();
+            let end_char = if f.end_line == f.line { f.end_column - 1 } else { usize::MAX };
+            let marked: usize = f
                 .source_line
                 .chars()
-                .take(f.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let line_chars = f.source_line.chars().count();
-            let width = if f.end_line == f.line {
-                f.end_column.saturating_sub(f.column).max(1)
-            } else {
-                (line_chars + 1).saturating_sub(f.column).max(1)
-            };
-            let _ = writeln!(out, "{:gutter$} {blue}|{reset} {prefix}{sev_color}{}{reset}", "", "^".repeat(width));
+                .skip(f.column - 1)
+                .take(end_char.saturating_sub(f.column - 1))
+                .map(|c| c.width().unwrap_or(0))
+                .sum();
+            let width = marked.max(1);
+            let _ = writeln!(
+                out,
+                "{:gutter$} {blue}|{reset} {prefix}{sev_color}{}{reset}",
+                "",
+                "^".repeat(width)
+            );
         }
     }
     let s = Summary::of(report);
     let [errors, warnings, infos, hints] = s.by_severity;
     if s.findings() == 0 {
-        let _ = writeln!(out, "All clear: {}, {} checked.", plural(s.files_checked, "file"), plural(s.lines, "line"));
+        let _ = writeln!(
+            out,
+            "All clear: {}, {} checked.",
+            plural(s.files_checked, "file"),
+            plural(s.lines, "line")
+        );
     } else {
         let _ = writeln!(
             out,
@@ -66,5 +80,9 @@ pub fn render(report: &CheckReport, color: bool) -> String {
 }
 
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
