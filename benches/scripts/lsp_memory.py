@@ -78,7 +78,10 @@ def main():
     parser.add_argument("--aura", default=os.path.join(ROOT, "target/release/aura"))
     args = parser.parse_args()
     stdlib = sysconfig.get_paths()["stdlib"]
-    candidates = sorted(os.path.join(stdlib, n) for n in os.listdir(stdlib) if n.endswith(".py"))
+    candidates = []
+    for dirpath, dirnames, filenames in os.walk(stdlib):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("site-packages", "test", "tests"))
+        candidates.extend(os.path.join(dirpath, n) for n in sorted(filenames) if n.endswith(".py"))
     files = candidates[: args.files]
     results = [one_run(args.aura, files) for _ in range(args.runs)]
     idle = statistics.median(r[0] for r in results)

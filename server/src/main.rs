@@ -28,7 +28,15 @@ fn main() -> ExitCode {
 }
 
 fn run_lsp() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Few blocking threads: each one keeps a parser and a malloc arena, and
+    // analysis is CPU-bound, so more threads than cores only cost memory.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores.min(4))
+        .max_blocking_threads(cores.clamp(2, 8))
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("aura: cannot start the async runtime: {err}");

@@ -197,7 +197,7 @@ impl Client {
         let resp = self.request("shutdown", Value::Null);
         assert!(resp.get("error").is_none(), "shutdown failed: {resp}");
         self.notify("exit", Value::Null);
-        drop(self.stdin.take());
+        // stdin stays open, as some editors keep it: the server must exit anyway.
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {

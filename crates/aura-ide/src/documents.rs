@@ -52,10 +52,20 @@ pub struct OpenDocument {
     pub desynced: bool,
 }
 
+/// Syntax trees take 20–30 times the memory of their source, so only the most
+/// recently used documents keep one; the others keep their text and are
+/// parsed from scratch (a few milliseconds) when next needed. Edits happen in
+/// the active document, which is always among the most recent.
+const MAX_TREES: usize = 16;
+/// ... and at most this much source behind those trees.
+const MAX_TREE_SOURCE_BYTES: usize = 1_500_000;
+
 /// All open documents, keyed by the editor's URI string.
 #[derive(Debug, Default)]
 pub struct Documents {
     docs: DashMap<String, OpenDocument>,
+    /// Keys of documents holding a tree, least recently used first.
+    trees: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
 
 impl Documents {
@@ -66,6 +76,9 @@ impl Documents {
 
     /// Close a document; returns whether it was open.
     pub fn close(&self, key: &str) -> bool {
+        if let Ok(mut lru) = self.trees.lock() {
+            lru.retain(|k| k != key);
+        }
         self.docs.remove(key).is_some()
     }
 
@@ -131,11 +144,33 @@ impl Documents {
         self.docs.get(key).map(|d| (d.document.snapshot(), d.version, d.desynced))
     }
 
-    /// Store a tree parsed from a snapshot, if the document has not moved on.
+    /// Store a tree parsed from a snapshot, if the document has not moved on,
+    /// and drop the trees of the least recently used documents over budget.
     pub fn store_tree(&self, key: &str, revision: u64, tree: aura_syntax::tree_sitter::Tree) {
-        if let Some(mut d) = self.docs.get_mut(key) {
-            d.document.store_tree(revision, tree);
+        let stored = match self.docs.get_mut(key) {
+            Some(mut d) => d.document.store_tree(revision, tree),
+            None => false,
+        };
+        if !stored {
+            return;
         }
+        let Ok(mut lru) = self.trees.lock() else { return };
+        lru.retain(|k| k != key);
+        lru.push_back(key.to_string());
+        let mut bytes: usize =
+            lru.iter().filter_map(|k| self.docs.get(k).map(|d| d.document.text().len_bytes())).sum();
+        while lru.len() > 1 && (lru.len() > MAX_TREES || bytes > MAX_TREE_SOURCE_BYTES) {
+            let Some(oldest) = lru.pop_front() else { break };
+            if let Some(mut d) = self.docs.get_mut(&oldest) {
+                bytes = bytes.saturating_sub(d.document.text().len_bytes());
+                d.document.drop_tree();
+            }
+        }
+    }
+
+    /// How many documents currently hold a syntax tree.
+    pub fn trees_held(&self) -> usize {
+        self.docs.iter().filter(|d| d.document.has_tree()).count()
     }
 
     /// The current version of an open document.
@@ -211,6 +246,23 @@ mod tests {
         assert_eq!(docs.apply("k", 5, &[full], enc), ChangeOutcome::Applied);
         assert_eq!(text(&docs), "fresh");
         assert!(!docs.snapshot("k").unwrap().2);
+    }
+
+    #[test]
+    fn only_recent_documents_keep_trees() {
+        let docs = Documents::default();
+        let python = aura_syntax::registry().by_id("python").unwrap();
+        for i in 0..(MAX_TREES + 5) {
+            let key = format!("k{i}");
+            docs.open(&key, 1, Document::new("def f():\n    return 1\n", Some(python)));
+            let (snapshot, _, _) = docs.snapshot(&key).unwrap();
+            docs.store_tree(&key, snapshot.revision, snapshot.tree().unwrap());
+        }
+        assert_eq!(docs.trees_held(), MAX_TREES);
+        // An evicted document still analyses, from a fresh parse.
+        let (snapshot, _, _) = docs.snapshot("k0").unwrap();
+        assert!(snapshot.needs_parse());
+        assert!(snapshot.tree().is_some());
     }
 
     #[test]

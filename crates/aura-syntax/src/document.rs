@@ -133,6 +133,17 @@ impl Document {
         true
     }
 
+    /// Forget the tree to save memory; the next parse starts from scratch.
+    pub fn drop_tree(&mut self) {
+        self.tree = None;
+        self.tree_fresh = false;
+    }
+
+    /// Whether a tree (fresh or edited) is held.
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
     /// The up-to-date tree, reparsing incrementally if edits happened since.
     pub fn tree(&mut self) -> Option<&Tree> {
         if !self.tree_fresh {

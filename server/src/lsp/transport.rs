@@ -48,7 +48,13 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                 break;
             }
             match check(&body) {
-                Ok(()) => body,
+                Ok(Kind::Exit) => {
+                    // After `exit` nothing more is read: ending the stream lets the
+                    // server stop even if the editor keeps our stdin open.
+                    let _ = write_frame(&mut output, &body).await;
+                    break;
+                }
+                Ok(Kind::Other) => body,
                 Err((id, code, why)) => {
                     tracing::warn!("invalid message: {why}");
                     invalid(id, code, &why)
@@ -105,12 +111,24 @@ async fn read_headers(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Headers {
     }
 }
 
+enum Kind {
+    Exit,
+    Other,
+}
+
 /// Whether tower-lsp can decode `body`; else the id to answer and the error.
-fn check(body: &[u8]) -> Result<(), (Value, i64, String)> {
+fn check(body: &[u8]) -> Result<Kind, (Value, i64, String)> {
     let text = std::str::from_utf8(body)
         .map_err(|e| (Value::Null, -32700, format!("message is not valid UTF-8: {e}")))?;
-    if serde_json::from_str::<Request>(text).is_ok() || serde_json::from_str::<Response>(text).is_ok() {
-        return Ok(());
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Ok(if request.method() == "exit" && request.id().is_none() {
+            Kind::Exit
+        } else {
+            Kind::Other
+        });
+    }
+    if serde_json::from_str::<Response>(text).is_ok() {
+        return Ok(Kind::Other);
     }
     match serde_json::from_str::<Value>(text) {
         Err(e) => Err((Value::Null, -32700, format!("message is not valid JSON: {e}"))),
@@ -164,5 +182,18 @@ mod tests {
         assert!(out.contains(r#""id":null,"method":"aura/invalidMessage","params":{"code":-32700"#), "{out}");
         assert!(out.contains(r#""id":7,"method":"aura/invalidMessage","params":{"code":-32600"#), "{out}");
         assert!(out.contains("malformed header line `X-Junk`"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn nothing_is_read_after_exit() {
+        let exit = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+        let later = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let input = format!(
+            "Content-Length: {}\r\n\r\n{exit}Content-Length: {}\r\n\r\n{later}",
+            exit.len(),
+            later.len()
+        );
+        let out = run(input.as_bytes()).await;
+        assert!(out.ends_with(exit), "{out}");
     }
 }
