@@ -1,6 +1,7 @@
 //! Logging with `tracing` to stderr or a file; stdout belongs to the protocol.
 //! The filter comes from `AURA_LOG` (e.g. `debug`, `aura_server=trace`).
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -14,7 +15,7 @@ pub fn init(log_file: Option<&Path>, default_level: &str) -> std::io::Result<()>
             let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
             builder.with_ansi(false).with_writer(Mutex::new(file)).init();
         }
-        None => builder.with_writer(std::io::stderr).init(),
+        None => builder.with_ansi(std::io::stderr().is_terminal()).with_writer(std::io::stderr).init(),
     }
     Ok(())
 }

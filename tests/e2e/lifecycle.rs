@@ -76,3 +76,37 @@ fn invalid_workspace_config_is_reported_and_defaults_stay() {
     client.open(&uri, "python", 1, "x = (\n");
     assert_eq!(client.diagnostics(&uri, Some(1)).len(), 1);
 }
+
+#[test]
+fn workspace_config_changes_apply_without_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start_in(Some(dir.path()), &[]);
+    let root = format!("file://{}", dir.path().display());
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    client.request("initialize", json!({"processId": null, "rootUri": root, "capabilities": caps}));
+    client.notify("initialized", json!({}));
+    let registration =
+        client.wait_for(|m| m["method"] == "client/registerCapability").expect("watch registration");
+    assert_eq!(
+        registration["params"]["registrations"][0]["registerOptions"]["watchers"][0]["globPattern"],
+        "**/.aura/config.toml"
+    );
+    let uri = format!("{root}/a.py");
+    client.open(&uri, "python", 1, "x = (\n");
+    assert_eq!(client.diagnostics(&uri, Some(1)).len(), 1);
+
+    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
+    let config = dir.path().join(".aura/config.toml");
+    std::fs::write(&config, "[diagnostics]\nenable = false\ndebounce_ms = 5\n").unwrap();
+    let changed = json!({"changes": [{"uri": format!("{root}/.aura/config.toml"), "type": 1}]});
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    assert!(client.diagnostics(&uri, Some(1)).is_empty(), "diagnostics turned off");
+
+    // An invalid edit is reported and the last good configuration stays.
+    std::fs::write(&config, "[diagnostics]\nenable = \"no\"\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    let msg = client.wait_for(|m| m["method"] == "window/showMessage").expect("error message");
+    assert!(msg["params"]["message"].as_str().unwrap().contains("config.toml:2:10"), "{msg}");
+    client.change(&uri, 2, json!([{"range": crate::support::range((0, 0), (0, 0)), "text": "y = 1\n"}]));
+    assert!(client.diagnostics(&uri, Some(2)).is_empty(), "still off");
+}

@@ -39,6 +39,7 @@ struct ConfigState {
     /// The last configuration that validated; invalid sources never replace it.
     current: Config,
     supports_pull: bool,
+    supports_watch: bool,
 }
 
 impl State {
@@ -68,6 +69,29 @@ impl State {
             tracing::warn!("invalid configuration: {message}");
             let text = format!("Aura: invalid configuration, keeping the previous settings. {message}");
             self.client.show_message(lsp::MessageType::ERROR, text).await;
+        }
+    }
+
+    /// Ask the editor to tell us when `.aura/config.toml` changes, so edits to
+    /// the workspace file apply without a restart.
+    async fn watch_config_files(&self) {
+        let supports = self.config.read().map(|c| c.supports_watch).unwrap_or(false);
+        if !supports {
+            return;
+        }
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String("**/.aura/config.toml".to_string()),
+                kind: None,
+            }],
+        };
+        let registration = lsp::Registration {
+            id: "aura-config-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(err) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("cannot watch configuration files: {err}");
         }
     }
 
@@ -115,6 +139,13 @@ impl LanguageServer for Backend {
             state.init_options = params.initialization_options.clone().filter(|v| !v.is_null());
             state.supports_pull =
                 params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            state.supports_watch = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false);
         }
         // Errors are shown once the client is initialized (see `initialized`).
         let _ = self.state.reload_config();
@@ -146,7 +177,10 @@ impl LanguageServer for Backend {
         let result = self.state.reload_config();
         self.state.report_config(result).await;
         let state = self.state.clone();
-        tokio::spawn(async move { state.pull_client_settings().await });
+        tokio::spawn(async move {
+            state.watch_config_files().await;
+            state.pull_client_settings().await;
+        });
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
