@@ -85,30 +85,27 @@ impl Layer {
                 .ok()
                 .and_then(|mut t| t.remove("v"))
                 .unwrap_or_else(|| Value::String(raw.clone()));
-            let mut table = Table::new();
-            insert_path(&mut table, &key, value);
-            Config::deserialize(Value::Table(table.clone())).map_err(|e| ConfigError {
-                location: var.clone(),
-                line: None,
-                column: None,
-                message: explain(&e.to_string()),
-            })?;
-            layers.push(Layer { origin: Origin::Env(var), table });
+            layers.push(Layer::single(&key, value, Origin::Env(var.clone()), &var)?);
         }
         Ok(layers)
     }
 
     /// A single setting from a command-line flag, such as `check.fail_on`.
     pub fn from_flag(flag: &str, key: &str, value: Value) -> Result<Layer, ConfigError> {
+        Layer::single(key, value, Origin::Cli(flag.to_string()), flag)
+    }
+
+    /// A layer setting one dotted `key`, validated; errors name `location`.
+    fn single(key: &str, value: Value, origin: Origin, location: &str) -> Result<Layer, ConfigError> {
         let mut table = Table::new();
         insert_path(&mut table, key, value);
         Config::deserialize(Value::Table(table.clone())).map_err(|e| ConfigError {
-            location: flag.to_string(),
+            location: location.to_string(),
             line: None,
             column: None,
             message: explain(&e.to_string()),
         })?;
-        Ok(Layer { origin: Origin::Cli(flag.to_string()), table })
+        Ok(Layer { origin, table })
     }
 
     /// Where this layer came from.

@@ -36,8 +36,8 @@ pub(crate) fn symbols_query(id: &str) -> Option<&'static str> {
         "python" => include_str!("../queries/python/symbols.scm"),
         "ruby" => include_str!("../queries/ruby/symbols.scm"),
         "rust" => include_str!("../queries/rust/symbols.scm"),
-        "tsx" => include_str!("../queries/tsx/symbols.scm"),
-        "typescript" => include_str!("../queries/typescript/symbols.scm"),
+        // TSX is TypeScript plus JSX; its definitions are TypeScript's.
+        "tsx" | "typescript" => include_str!("../queries/typescript/symbols.scm"),
         _ => return None,
     })
 }
