@@ -89,6 +89,8 @@ fn huge_line_and_binary_content_are_survived() {
     assert!(client.diagnostics(uri, Some(1)).is_empty());
     client.change(uri, 2, json!([{"range": crate::support::range((0, 0), (0, 1)), "text": "y"}]));
     assert!(client.diagnostics(uri, Some(2)).is_empty());
+    let resp = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(resp["result"], json!([]), "too large to parse for symbols");
     // NUL bytes and control characters in a "Python" file.
     let uri = "file:///tmp/aura-e2e/blob.py";
     let binary: String = (0u8..=255).map(char::from).cycle().take(4096).collect();

@@ -267,6 +267,9 @@ impl LanguageServer for Backend {
         let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
             return Err(not_open(&key));
         };
+        if snapshot.text.len_bytes() as u64 > self.state.config().files.max_size {
+            return Ok(Some(lsp::DocumentSymbolResponse::Nested(Vec::new())));
+        }
         let encoding = self.state.encoding();
         let docs = self.state.docs.clone();
         let result = tokio::task::spawn_blocking(move || {
