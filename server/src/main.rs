@@ -43,8 +43,12 @@ fn run_lsp() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(lsp::serve());
+    let clean = runtime.block_on(lsp::serve());
     // Do not wait for lingering blocking tasks (a long parse) once the client said exit.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    ExitCode::SUCCESS
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

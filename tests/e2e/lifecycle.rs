@@ -22,6 +22,14 @@ fn lifecycle_advertises_only_what_works() {
 }
 
 #[test]
+fn exit_without_shutdown_is_status_1() {
+    let mut client = Client::start();
+    client.initialize();
+    client.notify("exit", serde_json::Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(1));
+}
+
+#[test]
 fn utf8_is_chosen_when_offered() {
     let mut client = Client::start();
     let resp =

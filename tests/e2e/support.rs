@@ -198,6 +198,11 @@ impl Client {
         assert!(resp.get("error").is_none(), "shutdown failed: {resp}");
         self.notify("exit", Value::Null);
         // stdin stays open, as some editors keep it: the server must exit anyway.
+        self.wait_exit()
+    }
+
+    /// Wait for the server process to end, with the usual timeout.
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {

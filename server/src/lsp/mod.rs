@@ -29,6 +29,8 @@ pub(crate) struct State {
     encoding: Arc<RwLock<PositionEncoding>>,
     config: Arc<RwLock<ConfigState>>,
     scheduler: Arc<Scheduler>,
+    /// Whether `shutdown` was received; LSP wants exit status 1 otherwise.
+    shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Default)]
@@ -185,6 +187,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> RpcResult<()> {
         self.state.scheduler.cancel_all();
+        self.state.shut_down.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -335,8 +338,11 @@ impl Backend {
     }
 }
 
-/// Serve LSP on stdin/stdout until the client says `exit`.
-pub async fn serve() {
+/// Serve LSP on stdin/stdout until the client says `exit` or closes stdin.
+/// Returns whether `shutdown` came first (the exit status is 0 only then).
+pub async fn serve() -> bool {
+    let shut_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = shut_down.clone();
     let (service, socket) = LspService::build(|client| Backend {
         state: State {
             client,
@@ -344,6 +350,7 @@ pub async fn serve() {
             encoding: Arc::new(RwLock::new(PositionEncoding::Utf16)),
             config: Arc::new(RwLock::new(ConfigState::default())),
             scheduler: Arc::new(Scheduler::default()),
+            shut_down: flag,
         },
     })
     .custom_method("aura/documentText", Backend::document_text)
@@ -352,4 +359,5 @@ pub async fn serve() {
     let (guarded, input) = tokio::io::duplex(64 * 1024);
     tokio::spawn(transport::guard(tokio::io::stdin(), guarded));
     Server::new(input, tokio::io::stdout(), socket).serve(service).await;
+    shut_down.load(std::sync::atomic::Ordering::SeqCst)
 }
