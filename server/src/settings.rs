@@ -1,5 +1,5 @@
-//! Builds the effective configuration from its layers for the CLI and the
-//! server, keeping the last good configuration when a source is invalid.
+//! Builds the effective configuration from its layers (user file, workspace
+//! file, environment, then whatever the caller adds) for the CLI and the server.
 
 use std::path::Path;
 
@@ -8,7 +8,7 @@ use aura_config::{
 };
 
 /// User file, workspace file (nearest `.aura/config.toml` at or above `root`), environment.
-pub fn base_layers(root: &Path) -> Result<Vec<Layer>, ConfigError> {
+fn base_layers(root: &Path) -> Result<Vec<Layer>, ConfigError> {
     let mut layers = Vec::new();
     if let Some(path) = user_config_path() {
         layers.extend(load_file(&path, Origin::UserFile(path.clone()))?);

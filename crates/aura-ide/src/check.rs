@@ -3,7 +3,6 @@
 //! positions. Binary, oversized and non-UTF-8 files are skipped with a reason.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aura_analysis::{analyze, Severity, SourceFile};
 use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
@@ -151,14 +150,13 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
 pub fn check_files(
     files: &[(PathBuf, bool)],
     options: &CheckOptions,
-    on_progress: &(dyn Fn(usize) + Sync),
+    on_progress: &(dyn Fn() + Sync),
 ) -> CheckReport {
-    let done = AtomicUsize::new(0);
     let results: Vec<Option<Result<FileReport, Skipped>>> = files
         .par_iter()
         .map(|(path, explicit)| {
             let result = check_one(path, *explicit, options);
-            on_progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            on_progress();
             result
         })
         .collect();
@@ -239,9 +237,5 @@ fn analyse_text(path: &Path, language: &'static Language, text: &str) -> FileRep
     };
     // A trailing newline does not start another line.
     let lines = rope.len_lines() - usize::from(text.ends_with('\n') || text.is_empty());
-    FileReport { path: path.to_path_buf(), language: language_id(language), lines, findings }
-}
-
-fn language_id(language: &'static Language) -> &'static str {
-    language.id.as_str()
+    FileReport { path: path.to_path_buf(), language: language.id.as_str(), lines, findings }
 }

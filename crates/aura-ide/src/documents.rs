@@ -182,16 +182,6 @@ impl Documents {
     pub fn keys(&self) -> Vec<String> {
         self.docs.iter().map(|e| e.key().clone()).collect()
     }
-
-    /// How many documents are open.
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    /// Whether no document is open.
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
 }
 
 fn to_range(document: &Document, start: LineCol, end: LineCol, encoding: PositionEncoding) -> Range<usize> {

@@ -37,9 +37,8 @@ impl Scheduler {
                 return;
             }
             let Some((snapshot, version, desynced)) = state.docs.snapshot(&key) else { return };
-            let analysable = config.diagnostics.enable
-                && !desynced
-                && snapshot.text.len_bytes() as u64 <= config.files.max_size;
+            let too_large = State::too_large(&snapshot, &config);
+            let analysable = config.diagnostics.enable && !desynced && !too_large;
             let encoding = state.encoding();
             let diagnostics = if analysable {
                 let docs = state.docs.clone();
@@ -63,7 +62,7 @@ impl Scheduler {
                     }
                 }
             } else {
-                if snapshot.text.len_bytes() as u64 > config.files.max_size {
+                if too_large {
                     tracing::info!(uri = %key, bytes = snapshot.text.len_bytes(), "over files.max_size; not analysed");
                 }
                 Vec::new()

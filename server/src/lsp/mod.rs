@@ -53,6 +53,11 @@ impl State {
         self.config.read().map(|c| c.current.clone()).unwrap_or_default()
     }
 
+    /// Documents over `files.max_size` are kept as text but never parsed.
+    pub(crate) fn too_large(snapshot: &aura_syntax::Snapshot, config: &Config) -> bool {
+        snapshot.text.len_bytes() as u64 > config.files.max_size
+    }
+
     /// Rebuild the configuration from every layer; on error keep the last good one.
     fn reload_config(&self) -> Result<(), String> {
         let Ok(mut state) = self.config.write() else { return Err("configuration lock poisoned".into()) };
@@ -149,8 +154,8 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false);
         }
-        // Errors are shown once the client is initialized (see `initialized`).
-        let _ = self.state.reload_config();
+        // The configuration is resolved in `initialized`, where errors can be shown;
+        // nothing reads it before then.
         tracing::info!(?encoding, "initialize");
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
@@ -270,7 +275,7 @@ impl LanguageServer for Backend {
         let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
             return Err(not_open(&key));
         };
-        if snapshot.text.len_bytes() as u64 > self.state.config().files.max_size {
+        if State::too_large(&snapshot, &self.state.config()) {
             return Ok(Some(lsp::DocumentSymbolResponse::Nested(Vec::new())));
         }
         let encoding = self.state.encoding();

@@ -43,7 +43,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         );
         bar
     });
-    let report = check_files(&files, &options, &|_| {
+    let report = check_files(&files, &options, &|| {
         if let Some(bar) = &progress {
             bar.inc(1);
         }
