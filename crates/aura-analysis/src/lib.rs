@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod diagnostic;
+pub mod metrics;
 pub mod syntax_error;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -1,0 +1,587 @@
+//! The single tree walk behind `metrics::compute`: an explicit stack (deep
+//! expression chains must not overflow the thread stack), one entry per open
+//! node, and one frame per function collecting its counts.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+use std::num::NonZeroU16;
+
+use aura_syntax::tree_sitter::Node;
+use aura_syntax::Rope;
+
+use super::spec::{class::*, resolved, CaseRule, Resolved};
+use super::{maintainability_index, FileMetrics, FunctionMetrics, Halstead, Lines};
+use crate::SourceFile;
+
+const CODE: u8 = 1;
+const COMMENT_LINE: u8 = 2;
+
+/// An open node on the walk stack.
+#[derive(Clone, Copy)]
+struct Entry {
+    class: u32,
+    /// Cognitive nesting level applying to this node's own increment.
+    level: u32,
+    /// Cognitive nesting level for ordinary children.
+    inner: u32,
+    /// Structural nesting depth of this node's contents.
+    depth: u32,
+    /// Index into `frames`; 0 is the file outside any function.
+    frame: usize,
+    /// Inside an opaque branch: cyclomatic counts nothing here.
+    muted: bool,
+    /// An `else` attached to an `if` whose only child is another `if`.
+    else_wrapper: bool,
+    /// A boolean operator node, or parentheses directly inside one.
+    in_bool: bool,
+}
+
+#[derive(Default)]
+struct Frame {
+    name: String,
+    name_range: std::ops::Range<usize>,
+    range: std::ops::Range<usize>,
+    start_row: usize,
+    end_row: usize,
+    params: u32,
+    cyclomatic: u32,
+    cognitive: u32,
+    nesting: u32,
+    exits: u32,
+    operators: HashSet<u16>,
+    total_operators: u32,
+    operands: HashSet<u64, Fixed>,
+    total_operands: u32,
+}
+
+/// A fixed-seed hasher: operand identity only needs to be stable within one walk.
+#[derive(Default, Clone, Copy)]
+struct Fixed;
+
+impl BuildHasher for Fixed {
+    type Hasher = std::collections::hash_map::DefaultHasher;
+    fn build_hasher(&self) -> Self::Hasher {
+        std::collections::hash_map::DefaultHasher::new()
+    }
+}
+
+struct Walker<'a> {
+    r: &'static Resolved,
+    text: &'a Rope,
+    stack: Vec<Entry>,
+    frames: Vec<Frame>,
+    /// Per line: CODE and/or COMMENT_LINE.
+    line_flags: Vec<u8>,
+}
+
+pub(super) fn compute(file: SourceFile<'_>) -> FileMetrics {
+    let line_count = file.text.len_lines();
+    let mut line_flags = vec![0u8; line_count];
+    let Some(r) = resolved(file.language) else {
+        return FileMetrics {
+            lines: lines_in(&line_flags, 0, line_count.saturating_sub(1)),
+            functions: vec![],
+        };
+    };
+    let mut walker = Walker {
+        r,
+        text: file.text,
+        stack: Vec::with_capacity(64),
+        frames: vec![Frame::default()],
+        line_flags: std::mem::take(&mut line_flags),
+    };
+    walker.run(file.tree.root_node());
+    walker.finish()
+}
+
+impl Walker<'_> {
+    fn run(&mut self, root: Node<'_>) {
+        let mut cursor = root.walk();
+        'outer: loop {
+            let descend = self.enter(cursor.node(), cursor.field_id());
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                self.stack.pop();
+                if cursor.goto_next_sibling() {
+                    continue 'outer;
+                }
+                if !cursor.goto_parent() {
+                    break 'outer;
+                }
+            }
+        }
+    }
+
+    /// Counts `node` and pushes its entry; returns whether to walk its children.
+    fn enter(&mut self, node: Node<'_>, field: Option<NonZeroU16>) -> bool {
+        let c = self.r.class(node.kind_id());
+        let parent = self.stack.last().copied();
+        if node.is_missing() {
+            // Zero-width placeholders the parser invented: nothing was written.
+            self.stack.push(parent.unwrap_or(ROOT));
+            return false;
+        }
+        let Some(p) = parent else {
+            self.stack.push(ROOT);
+            return true;
+        };
+        let r = self.r;
+        let is_alternative = field.is_some() && field == r.field_alternative;
+
+        // Which frame, and the nesting level this node's own increment uses.
+        let mut frame = p.frame;
+        let mut level = if p.class & (IF | ELIF) != 0 && (is_alternative || c & (ELSE | ELIF) != 0)
+            || p.else_wrapper && c & IF != 0
+        {
+            p.level
+        } else {
+            p.inner
+        };
+        let mut depth = p.depth;
+        if c & UNIT != 0 && r.field_body.and_then(|f| node.child_by_field_id(f.get())).is_some() {
+            frame = self.open_frame(node);
+            level = 0;
+            depth = 0;
+        }
+        let muted = p.muted || c & OPAQUE_BRANCH != 0;
+        let is_else_if = c & IF != 0 && (p.else_wrapper || p.class & IF != 0 && is_alternative);
+        let under_if = p.class & (IF | ELIF) != 0;
+        let plain_else = under_if && is_alternative && c & (IF | ELSE | ELIF) == 0 && r.spec.elses.is_empty();
+        let else_wrapper = c & ELSE != 0
+            && under_if
+            && r.spec.elifs.is_empty()
+            && node.named_child_count() == 1
+            && node.named_child(0).is_some_and(|child| r.class(child.kind_id()) & IF != 0);
+
+        let mut cyclomatic = 0;
+        let mut cognitive = 0;
+        let mut nests = c & (LOOP | NESTING_ONLY | CATCH | TERNARY | INLINE_FN) != 0;
+        if c & IF != 0 {
+            cyclomatic += 1;
+            cognitive += if is_else_if { 1 } else { 1 + level };
+            nests = true;
+            if !is_else_if {
+                depth += 1;
+            }
+        }
+        if c & ELIF != 0 {
+            cyclomatic += 1;
+            cognitive += 1;
+            nests = true;
+        }
+        if c & ELSE != 0 {
+            if under_if {
+                nests = true;
+                if !else_wrapper {
+                    cognitive += 1;
+                }
+            }
+            if p.class & ELSE_BRANCH_PARENT != 0 {
+                cyclomatic += 1;
+            }
+        }
+        if plain_else {
+            cognitive += 1;
+            nests = true;
+        }
+        if c & (LOOP | CATCH | TERNARY) != 0 {
+            cyclomatic += 1;
+        }
+        if c & (LOOP | NESTING_ONLY | CATCH | TERNARY) != 0 {
+            cognitive += 1 + level;
+        }
+        if c & (LOOP | NESTING_ONLY | TRY) != 0 {
+            depth += 1;
+        }
+        // A comprehension-style `if` directly under a case arm is its guard, not a branch.
+        if c & (EXTRA_BRANCH | OPAQUE_BRANCH) != 0 && p.class & CASE == 0 {
+            cyclomatic += 1;
+        }
+        if c & CASE != 0 {
+            cyclomatic += self.case_paths(node);
+        }
+        let mut in_bool = c & PAREN != 0 && p.in_bool;
+        if c & BOOL_PARENT != 0 {
+            let ops = self.bool_ops(node);
+            if ops > 0 {
+                cyclomatic += ops;
+                in_bool = true;
+                if !p.in_bool {
+                    cognitive += self.operator_runs(node);
+                }
+            }
+        }
+        if c & GOTO != 0 || c & LABELED_JUMP != 0 && has_label(node, r) {
+            cognitive += 1;
+        }
+
+        let inner = if c & UNIT != 0 && frame != p.frame {
+            0
+        } else if nests {
+            level + 1
+        } else {
+            level
+        };
+        let f = &mut self.frames[frame];
+        if !p.muted {
+            f.cyclomatic += cyclomatic;
+        }
+        f.cognitive += cognitive;
+        f.nesting = f.nesting.max(depth);
+        if c & EXIT != 0 {
+            f.exits += 1;
+        }
+
+        if c & COMMENT != 0 {
+            self.mark(node, COMMENT_LINE);
+            self.stack.push(Entry { class: c, level, inner, depth, frame, muted, else_wrapper, in_bool });
+            return false;
+        }
+        let atom = c & ATOM != 0;
+        if atom || node.child_count() == 0 {
+            if node.is_named() || atom {
+                let hash = self.hash_text(node);
+                let f = &mut self.frames[frame];
+                f.operands.insert(hash);
+                f.total_operands += 1;
+            } else if c & CLOSER == 0 && node.end_byte() > node.start_byte() {
+                let f = &mut self.frames[frame];
+                f.operators.insert(node.kind_id());
+                f.total_operators += 1;
+            }
+            self.mark(node, CODE);
+        }
+        self.stack.push(Entry { class: c, level, inner, depth, frame, muted, else_wrapper, in_bool });
+        !atom
+    }
+
+    fn open_frame(&mut self, node: Node<'_>) -> usize {
+        let r = self.r;
+        let (name, name_range) = function_name(node, r, self.text);
+        let start_row = first_code_row(node, r);
+        let mut end = node.end_position();
+        if end.column == 0 && end.row > start_row {
+            end.row -= 1;
+        }
+        let params = match parameter_list(node, r) {
+            Some(list) => count_params(list, r, self.text),
+            // `x => x + 1` names its single parameter in a field of its own.
+            None => u32::from(node.child_by_field_name("parameter").is_some()),
+        };
+        self.frames.push(Frame {
+            name,
+            name_range,
+            range: node.byte_range(),
+            start_row,
+            end_row: end.row,
+            params,
+            cyclomatic: 1,
+            ..Frame::default()
+        });
+        self.frames.len() - 1
+    }
+
+    fn case_paths(&self, node: Node<'_>) -> u32 {
+        let r = self.r;
+        match r.case_rule(node.kind_id()) {
+            Some(CaseRule::Always) => 1,
+            Some(CaseRule::ValueField) => match r.field_value.and_then(|f| node.child_by_field_id(f.get())) {
+                // Bash spells the default arm `*)`.
+                Some(value) => u32::from(self.text_of(value) != "*"),
+                None => 0,
+            },
+            Some(CaseRule::NotDefaultToken) => u32::from(node.child(0).is_none_or(|t| t.kind() != "default")),
+            Some(CaseRule::CaseTokens) => {
+                let mut cursor = node.walk();
+                node.children(&mut cursor).filter(|c| !c.is_named() && c.kind() == "case").count() as u32
+            }
+            Some(CaseRule::NotWildcard) => {
+                let pattern = r
+                    .field_pattern
+                    .and_then(|f| node.child_by_field_id(f.get()))
+                    .or_else(|| node.named_child(0));
+                let Some(pattern) = pattern else { return 0 };
+                if pattern.named_child_count() > 1 {
+                    return 1;
+                }
+                let inner = if pattern.named_child_count() == 1 { pattern.named_child(0) } else { None };
+                let wildcard = self.text_of(pattern) == "_"
+                    // Python: a bare capture pattern (`case x:`) matches everything too.
+                    || inner.is_some_and(|i| i.kind() == "identifier" && pattern.kind() == "case_pattern");
+                u32::from(!wildcard)
+            }
+            None => 0,
+        }
+    }
+
+    fn bool_ops(&self, node: Node<'_>) -> u32 {
+        let mut cursor = node.walk();
+        node.children(&mut cursor).filter(|c| self.r.class(c.kind_id()) & BOOL_OP != 0).count() as u32
+    }
+
+    fn is_bool(&self, node: Node<'_>) -> bool {
+        self.r.class(node.kind_id()) & BOOL_PARENT != 0 && self.bool_ops(node) > 0
+    }
+
+    /// Runs of like operators in a boolean expression read left to right
+    /// through parentheses: `a && b || c` is two, `a && b && c` one.
+    fn operator_runs(&self, node: Node<'_>) -> u32 {
+        let mut ops = Vec::new();
+        self.collect_ops(node, &mut ops);
+        let mut runs = 0;
+        let mut last = None;
+        for op in ops {
+            if last != Some(op) {
+                runs += 1;
+                last = Some(op);
+            }
+        }
+        runs
+    }
+
+    /// Operator tokens in source order; iterative because chains can be
+    /// thousands deep.
+    fn collect_ops(&self, root: Node<'_>, ops: &mut Vec<u16>) {
+        // Items are either an operator token or an expression still to open.
+        let mut pending: Vec<Result<u16, Node<'_>>> = vec![Err(root)];
+        while let Some(item) = pending.pop() {
+            let node = match item {
+                Ok(op) => {
+                    ops.push(op);
+                    continue;
+                }
+                Err(node) => node,
+            };
+            let mut cursor = node.walk();
+            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+            // Reversed so the leftmost child is popped first.
+            for child in children.into_iter().rev() {
+                let c = self.r.class(child.kind_id());
+                if c & BOOL_OP != 0 {
+                    pending.push(Ok(child.kind_id()));
+                } else if self.is_bool(child) || c & PAREN != 0 {
+                    pending.push(Err(child));
+                }
+            }
+        }
+    }
+
+    fn text_of(&self, node: Node<'_>) -> String {
+        let range = node.byte_range();
+        if range.end > self.text.len_bytes() {
+            return String::new();
+        }
+        self.text.byte_slice(range).to_string()
+    }
+
+    fn hash_text(&self, node: Node<'_>) -> u64 {
+        let range = node.byte_range();
+        let mut hasher = Fixed.build_hasher();
+        if range.end <= self.text.len_bytes() {
+            for chunk in self.text.byte_slice(range).chunks() {
+                hasher.write(chunk.as_bytes());
+            }
+        }
+        hasher.finish()
+    }
+
+    fn mark(&mut self, node: Node<'_>, flag: u8) {
+        let start = node.start_position().row;
+        let mut end = node.end_position().row;
+        if node.end_position().column == 0 && end > start {
+            end -= 1;
+        }
+        for row in start..=end.min(self.line_flags.len().saturating_sub(1)) {
+            self.line_flags[row] |= flag;
+        }
+    }
+
+    fn finish(self) -> FileMetrics {
+        let last_row = last_line(self.text);
+        let lines = lines_in(&self.line_flags, 0, last_row);
+        let functions = self
+            .frames
+            .into_iter()
+            .skip(1)
+            .map(|f| {
+                let lines = lines_in(&self.line_flags, f.start_row, f.end_row);
+                let halstead = Halstead::new(
+                    f.operators.len() as u32,
+                    f.operands.len() as u32,
+                    f.total_operators,
+                    f.total_operands,
+                );
+                FunctionMetrics {
+                    name: f.name,
+                    start_line: f.start_row as u32 + 1,
+                    end_line: f.end_row as u32 + 1,
+                    cyclomatic: f.cyclomatic,
+                    cognitive: f.cognitive,
+                    nesting: f.nesting,
+                    params: f.params,
+                    exits: f.exits,
+                    mi: maintainability_index(halstead.volume, f.cyclomatic, lines.sloc),
+                    lines,
+                    halstead,
+                    range: f.range,
+                    name_range: f.name_range,
+                }
+            })
+            .collect();
+        FileMetrics { lines, functions }
+    }
+}
+
+const ROOT: Entry = Entry {
+    class: 0,
+    level: 0,
+    inner: 0,
+    depth: 0,
+    frame: 0,
+    muted: false,
+    else_wrapper: false,
+    in_bool: false,
+};
+
+/// The last line that has content: a final newline does not start a line.
+fn last_line(text: &Rope) -> usize {
+    let lines = text.len_lines();
+    if lines > 1 && text.line(lines - 1).len_bytes() == 0 {
+        lines - 2
+    } else {
+        lines.saturating_sub(1)
+    }
+}
+
+fn lines_in(flags: &[u8], start: usize, end: usize) -> Lines {
+    if flags.is_empty() || start > end {
+        return Lines::default();
+    }
+    let slice = &flags[start.min(flags.len() - 1)..=end.min(flags.len() - 1)];
+    let count = |pred: &dyn Fn(u8) -> bool| slice.iter().filter(|&&f| pred(f)).count() as u32;
+    Lines {
+        loc: slice.len() as u32,
+        sloc: count(&|f| f & CODE != 0),
+        comment: count(&|f| f & COMMENT_LINE != 0),
+        blank: count(&|f| f == 0),
+    }
+}
+
+fn has_label(node: Node<'_>, r: &Resolved) -> bool {
+    if r.field_label.and_then(|f| node.child_by_field_id(f.get())).is_some() {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).any(|child| match child.kind() {
+        "statement_identifier" | "label_name" | "label" => true,
+        // Java names the label with a plain identifier; Rust's `break x` is a value.
+        "identifier" => node.kind() == "break_statement" || node.kind() == "continue_statement",
+        _ => false,
+    });
+    found
+}
+
+/// The row of the first token that is not a decorator, annotation or comment.
+fn first_code_row(node: Node<'_>, r: &Resolved) -> usize {
+    let mut cursor = node.walk();
+    loop {
+        let current = cursor.node();
+        let c = r.class(current.kind_id());
+        let skip = c & (DECORATION | COMMENT) != 0;
+        if !skip && current.child_count() == 0 {
+            return current.start_position().row;
+        }
+        if !skip && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() || cursor.node() == node {
+                return node.start_position().row;
+            }
+        }
+    }
+}
+
+/// The parameter list: a field of the function, or of its declarator in C and C++.
+fn parameter_list<'t>(node: Node<'t>, r: &Resolved) -> Option<Node<'t>> {
+    let field = r.field_parameters?;
+    if let Some(list) = node.child_by_field_id(field.get()) {
+        return Some(list);
+    }
+    let mut declarator = node.child_by_field_name("declarator");
+    while let Some(current) = declarator {
+        if let Some(list) = current.child_by_field_id(field.get()) {
+            return Some(list);
+        }
+        declarator = current.child_by_field_name("declarator");
+    }
+    None
+}
+
+fn count_params(list: Node<'_>, r: &Resolved, text: &Rope) -> u32 {
+    let mut cursor = list.walk();
+    let params: Vec<Node<'_>> = if list.child_count() == 0 && list.is_named() {
+        // A lone parameter without parentheses (`x => x + 1`).
+        vec![list]
+    } else {
+        list.named_children(&mut cursor)
+            .filter(|n| r.class(n.kind_id()) & (PARAM_SKIP | COMMENT) == 0)
+            .collect()
+    };
+    // C's `f(void)` declares no parameters.
+    if params.len() == 1 && params[0].kind() == "parameter_declaration" {
+        let range = params[0].byte_range();
+        if range.end <= text.len_bytes() && text.byte_slice(range).to_string().trim() == "void" {
+            return 0;
+        }
+    }
+    if r.spec.multi_name_params {
+        return params
+            .iter()
+            .map(|p| {
+                let mut cursor = p.walk();
+                (r.field_name.map_or(0, |f| p.children_by_field_id(f, &mut cursor).count()) as u32).max(1)
+            })
+            .sum();
+    }
+    params.len() as u32
+}
+
+/// The function's own name, or the name it is bound to (`const f = () => ...`).
+fn function_name(node: Node<'_>, r: &Resolved, text: &Rope) -> (String, std::ops::Range<usize>) {
+    let slice = |n: Node<'_>| {
+        let range = n.byte_range();
+        if range.end > text.len_bytes() {
+            return (String::new(), range);
+        }
+        (text.byte_slice(range.clone()).to_string(), range)
+    };
+    if let Some(name) = r.field_name.and_then(|f| node.child_by_field_id(f.get())) {
+        return slice(name);
+    }
+    // C and C++: walk down the declarator chain to the identifier.
+    if let Some(mut declarator) = node.child_by_field_name("declarator") {
+        while let Some(inner) = declarator.child_by_field_name("declarator") {
+            declarator = inner;
+        }
+        return slice(declarator);
+    }
+    if let Some(parent) = node.parent() {
+        let binding = match parent.kind() {
+            "variable_declarator" | "assignment" => parent.child_by_field_name("name"),
+            "pair" => parent.child_by_field_name("key"),
+            "assignment_expression" => parent.child_by_field_name("left"),
+            _ => None,
+        };
+        if let Some(binding) = binding {
+            return slice(binding);
+        }
+    }
+    let start = node.start_byte();
+    ("<anonymous>".to_owned(), start..start)
+}

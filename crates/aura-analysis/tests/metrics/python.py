@@ -1,0 +1,116 @@
+# Metrics fixture for Python. Cyclomatic follows radon's counting; cognitive
+# follows the SonarSource white paper. Values were worked out by hand.
+
+# expect: plain cc=1 cog=0 nest=0 params=0 exits=0 loc=2 sloc=2
+def plain():
+    pass
+
+
+# expect: if_elif_else cc=3 cog=3 nest=1 params=1 exits=3
+def if_elif_else(x):
+    if x > 0:
+        return 1
+    elif x < 0:
+        return -1
+    else:
+        return 0
+
+
+# expect: nested_loops cc=4 cog=6 nest=3 params=2 exits=1
+def nested_loops(rows, limit):
+    for row in rows:
+        while row:
+            if row > limit:
+                break
+            row -= 1
+    return rows
+
+
+# expect: loop_else cc=3 cog=1 nest=1
+def loop_else(items):
+    for item in items:
+        print(item)
+    else:
+        print("done")
+
+
+# expect: try_except cc=4 cog=2 nest=1 exits=2
+def try_except(path):
+    try:
+        handle = open(path)
+    except OSError:
+        return None
+    except ValueError:
+        raise
+    else:
+        handle.close()
+    finally:
+        pass
+
+
+# expect: booleans cc=5 cog=3 params=4 exits=2
+def booleans(a, b, c, d):
+    if a and b and c or d:
+        return True
+    return False
+
+
+# expect: comprehension cc=4 cog=0
+def comprehension(xs):
+    return [x for x in xs if x if x > 1]
+
+
+# expect: ternary_lambda cc=3 cog=3
+def ternary_lambda(x):
+    f = lambda y: y if y else x
+    return f(x) if x else None
+
+
+# expect: match_case cc=3 cog=1 nest=1 exits=3
+def match_case(command):
+    match command:
+        case "go":
+            return 1
+        case "stop":
+            return 2
+        case _:
+            return 0
+
+
+# expect: assert_opaque cc=2 cog=1
+def assert_opaque(a, b):
+    assert a and b
+
+
+# expect: outer cc=2 cog=1 exits=1
+def outer(a):
+    # expect: inner cc=2 cog=1 nest=1 exits=1
+    def inner(b):
+        if b:
+            return b
+    if a:
+        return inner(a)
+
+
+# expect: separators params=4 cc=1
+def separators(a, /, b, *, c, **kw):
+    return a
+
+
+class Shape:
+    # expect: area line=103 cc=1 params=1 loc=3 sloc=2 comment=1
+    @property
+    def area(self):
+        # a comment line
+        return 0
+
+
+# expect: nested_else_if cc=4 cog=6 nest=2
+def nested_else_if(a, b):
+    if a:
+        pass
+    else:
+        if b:
+            pass
+        while b:
+            b -= 1
