@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Lsp(_) => run_lsp(),
         cli::Command::Check(check) => cli::check::run(check),
         cli::Command::Config(config) => cli::config::run(config),
+        cli::Command::Metrics(metrics) => cli::metrics::run(metrics),
     }
 }
 

@@ -171,6 +171,16 @@ pub fn check_files(
 }
 
 fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Result<FileReport, Skipped>> {
+    Some(load_file(path, explicit, options)?.map(|(language, text)| analyse_text(path, language, &text)))
+}
+
+/// Read a walked file for analysis: its language and text, a reason to skip
+/// it, or `None` when a walked file is simply not source code Aura knows.
+pub fn load_file(
+    path: &Path,
+    explicit: bool,
+    options: &CheckOptions,
+) -> Option<Result<(&'static Language, String), Skipped>> {
     let skip = |reason| Some(Err(Skipped { path: path.to_path_buf(), reason }));
     let by_name = registry().for_path(path, None);
     // Only extension-less files are worth opening to look for a shebang.
@@ -205,8 +215,10 @@ fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Resu
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return skip(SkipReason::Binary);
     }
-    let Ok(text) = std::str::from_utf8(&bytes) else { return skip(SkipReason::NotUtf8) };
-    Some(Ok(analyse_text(path, language, text)))
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(Ok((language, text))),
+        Err(_) => skip(SkipReason::NotUtf8),
+    }
 }
 
 fn analyse_text(path: &Path, language: &'static Language, text: &str) -> FileReport {

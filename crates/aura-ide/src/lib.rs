@@ -7,6 +7,7 @@
 mod analysis;
 pub mod check;
 mod documents;
+pub mod metrics;
 
 pub use analysis::{analyse_snapshot, snapshot_symbols, FileAnalysis};
 pub use documents::{Change, ChangeOutcome, Documents, OpenDocument};

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod metrics;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the effective configuration and where each value comes from.
     Config(ConfigArgs),
+    /// Print per-function metrics (complexity, size, Halstead, maintainability).
+    Metrics(MetricsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MetricsArgs {
+    /// Files or directories to measure (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: metrics::MetricsFormat,
+    /// Skip paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]

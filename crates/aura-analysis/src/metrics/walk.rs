@@ -34,6 +34,8 @@ struct Entry {
     else_wrapper: bool,
     /// A boolean operator node, or parentheses directly inside one.
     in_bool: bool,
+    /// Inside a string-like atom, already counted as one operand.
+    in_atom: bool,
 }
 
 #[derive(Default)]
@@ -234,13 +236,24 @@ impl Walker<'_> {
             f.exits += 1;
         }
 
+        let atom = c & ATOM != 0 && !p.in_atom;
+        let in_atom = p.in_atom || atom;
         if c & COMMENT != 0 {
             self.mark(node, COMMENT_LINE);
-            self.stack.push(Entry { class: c, level, inner, depth, frame, muted, else_wrapper, in_bool });
+            self.stack.push(Entry {
+                class: c,
+                level,
+                inner,
+                depth,
+                frame,
+                muted,
+                else_wrapper,
+                in_bool,
+                in_atom,
+            });
             return false;
         }
-        let atom = c & ATOM != 0;
-        if atom || node.child_count() == 0 {
+        if atom || node.child_count() == 0 && !p.in_atom {
             if node.is_named() || atom {
                 let hash = self.hash_text(node);
                 let f = &mut self.frames[frame];
@@ -253,8 +266,19 @@ impl Walker<'_> {
             }
             self.mark(node, CODE);
         }
-        self.stack.push(Entry { class: c, level, inner, depth, frame, muted, else_wrapper, in_bool });
-        !atom
+        self.stack.push(Entry {
+            class: c,
+            level,
+            inner,
+            depth,
+            frame,
+            muted,
+            else_wrapper,
+            in_bool,
+            in_atom,
+        });
+        // Interpolations inside strings hold real code (f-strings, template literals).
+        true
     }
 
     fn open_frame(&mut self, node: Node<'_>) -> usize {
@@ -303,13 +327,27 @@ impl Walker<'_> {
                     .and_then(|f| node.child_by_field_id(f.get()))
                     .or_else(|| node.named_child(0));
                 let Some(pattern) = pattern else { return 0 };
+                // Only the final catch-all arm is the default; radon likewise
+                // discounts one wildcard per match.
+                let mut next = node.next_named_sibling();
+                while next.is_some_and(|n| r.class(n.kind_id()) & COMMENT != 0) {
+                    next = next.and_then(|n| n.next_named_sibling());
+                }
+                if next.is_some() {
+                    return 1;
+                }
                 if pattern.named_child_count() > 1 {
                     return 1;
                 }
                 let inner = if pattern.named_child_count() == 1 { pattern.named_child(0) } else { None };
                 let wildcard = self.text_of(pattern) == "_"
                     // Python: a bare capture pattern (`case x:`) matches everything too.
-                    || inner.is_some_and(|i| i.kind() == "identifier" && pattern.kind() == "case_pattern");
+                    || pattern.kind() == "case_pattern" && inner.is_some_and(|i| match i.kind() {
+                        "identifier" => true,
+                        // `case x:` is a capture; `case a.b:` compares with a value.
+                        "dotted_name" => i.named_child_count() == 1,
+                        _ => false,
+                    });
                 u32::from(!wildcard)
             }
             None => 0,
@@ -443,6 +481,7 @@ const ROOT: Entry = Entry {
     muted: false,
     else_wrapper: false,
     in_bool: false,
+    in_atom: false,
 };
 
 /// The last line that has content: a final newline does not start a line.

@@ -114,3 +114,12 @@ def nested_else_if(a, b):
             pass
         while b:
             b -= 1
+
+
+# expect: capture cc=2 cog=1
+def capture(command):
+    match command:
+        case Color.RED:
+            return 1
+        case other:
+            return other
