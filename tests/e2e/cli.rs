@@ -114,8 +114,9 @@ fn config_layers_reach_check_and_config_reports_origins() {
         .env("AURA_DIAGNOSTICS_DEBOUNCE_MS", "75")
         .output()
         .unwrap();
-    let text = stdout(&out);
-    assert!(text.contains("check.fail_on           = \"never\""), "{text}");
+    // Keys are padded to the longest one; compare with single spaces.
+    let text = stdout(&out).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("check.fail_on = \"never\""), "{text}");
     assert!(text.contains("workspace file"), "{text}");
     assert!(text.contains("diagnostics.debounce_ms = 75"), "{text}");
     assert!(text.contains("environment variable AURA_DIAGNOSTICS_DEBOUNCE_MS"), "{text}");

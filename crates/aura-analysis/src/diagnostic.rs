@@ -46,4 +46,45 @@ pub struct Diagnostic {
     pub message: String,
     /// The bytes the finding is about; may be empty (a point).
     pub range: Range<usize>,
+    /// Mechanical fixes, most appropriate first.
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic without fixes.
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        range: Range<usize>,
+    ) -> Self {
+        Diagnostic { code, severity, message: message.into(), range, fixes: Vec::new() }
+    }
+
+    /// The same diagnostic offering `fix`.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// Whether a fix keeps behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Behaviour is preserved: safe to apply without review.
+    Safe,
+    /// Behaviour may change (usually for the better): review before applying.
+    Unsafe,
+}
+
+/// A mechanical change that resolves a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, as shown in the editor.
+    pub title: String,
+    /// Whether it keeps behaviour.
+    pub applicability: Applicability,
+    /// Replacements in byte offsets of the original text; non-overlapping.
+    pub edits: Vec<(Range<usize>, String)>,
 }

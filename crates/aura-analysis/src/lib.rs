@@ -8,9 +8,12 @@
 
 mod diagnostic;
 pub mod metrics;
+pub mod rules;
+pub mod secrets;
 pub mod syntax_error;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Fix, Severity};
+pub use rules::RuleSettings;
 
 /// What every rule declares about itself, for `aura rules`, SARIF and editors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +26,20 @@ pub struct RuleInfo {
     pub summary: &'static str,
     /// Severity unless configured otherwise.
     pub default_severity: Severity,
+    /// `syntax`, `complexity`, `smell`, `security` or `duplicate`.
+    pub category: &'static str,
+    /// Whether it runs without being selected.
+    pub default_enabled: bool,
+    /// What it flags, why it matters, an example and fix safety (Markdown).
+    pub doc: &'static str,
+    /// The applicability of its fix, if it has one beyond suppression.
+    pub fix: Option<Applicability>,
 }
 
-/// Every rule, in code order.
-pub const RULES: &[RuleInfo] = &[syntax_error::RULE];
+/// Every rule's description, in code order.
+pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
+    std::iter::once(&syntax_error::RULE).chain(rules::RULES.iter().map(|r| &r.info))
+}
 
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{Language, Rope};
@@ -42,9 +55,30 @@ pub struct SourceFile<'a> {
     pub tree: &'a Tree,
 }
 
-/// Every diagnostic for `file`, sorted by position.
+/// Every diagnostic for `file` under the default rule selection, sorted by position.
 pub fn analyze(file: SourceFile<'_>) -> Vec<Diagnostic> {
+    analyze_with(file, &RuleSettings::default())
+}
+
+/// Every diagnostic for `file` under `settings`, without suppressed ones,
+/// sorted by position.
+pub fn analyze_with(file: SourceFile<'_>, settings: &RuleSettings) -> Vec<Diagnostic> {
+    let metrics = metrics::compute(file);
+    analyze_with_metrics(file, &metrics, settings)
+}
+
+/// As [`analyze_with`], reusing metrics the caller already computed.
+pub fn analyze_with_metrics(
+    file: SourceFile<'_>,
+    metrics: &metrics::FileMetrics,
+    settings: &RuleSettings,
+) -> Vec<Diagnostic> {
     let mut out = syntax_error::check(file.tree, file.text);
-    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out.extend(rules::check(file, metrics, settings));
+    out.retain(|d| {
+        let line = file.text.byte_to_line(d.range.start.min(file.text.len_bytes()));
+        !rules::is_suppressed(file, line, d.code)
+    });
+    out.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
     out
 }

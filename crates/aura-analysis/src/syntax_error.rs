@@ -27,6 +27,13 @@ pub const RULE: crate::RuleInfo = crate::RuleInfo {
     name: "syntax-error",
     summary: "code the parser cannot fit into the language's grammar",
     default_severity: Severity::Error,
+    category: "syntax",
+    default_enabled: true,
+    doc: "## What it flags\n\nCode the tree-sitter parser cannot fit into the language's grammar: an \
+unclosed or stray bracket, a missing token, or text that parses as nothing.\n\n## Why it matters\n\n\
+The file will not compile or run, and every other analysis sees a partial tree.\n\n## Example\n\n\
+```python\ndef f(:\n    pass\n```\n\n## Fix safety\n\nNo automatic fix; only suppression.\n",
+    fix: None,
 };
 
 /// At most this many syntax errors per file: after that, the rest is noise.
@@ -73,7 +80,7 @@ fn missing(node: Node) -> Diagnostic {
         None => format!("missing {what}"),
     };
     let at = node.start_byte();
-    Diagnostic { code: CODE, severity: Severity::Error, message, range: at..at }
+    Diagnostic::new(CODE, Severity::Error, message, at..at)
 }
 
 fn unexpected(node: Node, text: &Rope) -> Diagnostic {
@@ -82,7 +89,7 @@ fn unexpected(node: Node, text: &Rope) -> Diagnostic {
         Some(ctx) => format!("{what} in {ctx}"),
         None => what,
     };
-    Diagnostic { code: CODE, severity: Severity::Error, message, range }
+    Diagnostic::new(CODE, Severity::Error, message, range)
 }
 
 /// Tree-sitter's ERROR node covers everything it had to skip, often a whole

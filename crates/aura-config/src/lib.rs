@@ -15,7 +15,10 @@ use std::fmt;
 
 pub use discover::{load_file, user_config_path, workspace_config_path};
 pub use layer::{env_var_name, resolve, setting_keys, Layer, Origin, Resolved};
-pub use schema::{json_schema, CheckConfig, Config, DiagnosticsConfig, FailOn, FilesConfig, OutputFormat};
+pub use schema::{
+    json_schema, CheckConfig, Config, DiagnosticsConfig, FailOn, FilesConfig, LensConfig, OutputFormat,
+    RulesConfig, Thresholds,
+};
 
 /// An invalid configuration source, with where the problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]

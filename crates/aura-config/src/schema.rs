@@ -14,6 +14,73 @@ pub struct Config {
     pub files: FilesConfig,
     /// `aura check` defaults.
     pub check: CheckConfig,
+    /// Which rules run and their thresholds.
+    pub rules: RulesConfig,
+    /// Code lenses above functions.
+    pub lens: LensConfig,
+}
+
+/// Which rules run and their thresholds. Codes match by prefix: `AUR1`
+/// selects every complexity rule, `ALL` every rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Rules to run instead of the default set (codes or prefixes).
+    pub select: Vec<String>,
+    /// Rules to run on top of the selection, such as the off-by-default `AUR209`.
+    pub extend_select: Vec<String>,
+    /// Rules never to run (codes or prefixes); wins over `select`.
+    pub ignore: Vec<String>,
+    /// Thresholds of the complexity rules.
+    pub thresholds: Thresholds,
+}
+
+/// Limits above which the complexity rules report (below, for the maintainability index).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// AUR101: cyclomatic complexity of a function.
+    pub cyclomatic: u32,
+    /// AUR102: cognitive complexity of a function.
+    pub cognitive: u32,
+    /// AUR103: nesting depth of control structures.
+    pub nesting: u32,
+    /// AUR104: source lines of a function.
+    pub function_lines: u32,
+    /// AUR105: parameters of a function.
+    pub params: u32,
+    /// AUR106: lines of a file.
+    pub file_lines: u32,
+    /// AUR107: maintainability index (0–100) below which a function is reported.
+    pub maintainability: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            cyclomatic: 10,
+            cognitive: 15,
+            nesting: 4,
+            function_lines: 80,
+            params: 5,
+            file_lines: 1000,
+            maintainability: 20.0,
+        }
+    }
+}
+
+/// Code lenses above functions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LensConfig {
+    /// Show "cyclomatic N · cognitive M" above each function.
+    pub complexity: bool,
+}
+
+impl Default for LensConfig {
+    fn default() -> Self {
+        LensConfig { complexity: true }
+    }
 }
 
 /// Diagnostics published while you type.

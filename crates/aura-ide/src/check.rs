@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aura_analysis::{analyze, Severity, SourceFile};
+use aura_analysis::{analyze_with, RuleSettings, Severity, SourceFile};
 use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
 use rayon::prelude::*;
 
@@ -15,6 +15,8 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Extra gitignore-style globs to skip.
     pub exclude: Vec<String>,
+    /// Which rules run.
+    pub rules: RuleSettings,
 }
 
 /// A finding with 1-based line and column (columns count characters).
@@ -171,7 +173,10 @@ pub fn check_files(
 }
 
 fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Result<FileReport, Skipped>> {
-    Some(load_file(path, explicit, options)?.map(|(language, text)| analyse_text(path, language, &text)))
+    Some(
+        load_file(path, explicit, options)?
+            .map(|(language, text)| analyse_text(path, language, &text, &options.rules)),
+    )
 }
 
 /// Read a walked file for analysis: its language and text, a reason to skip
@@ -221,10 +226,10 @@ pub fn load_file(
     }
 }
 
-fn analyse_text(path: &Path, language: &'static Language, text: &str) -> FileReport {
+fn analyse_text(path: &Path, language: &'static Language, text: &str, rules: &RuleSettings) -> FileReport {
     let rope = Rope::from_str(text);
     let findings = match parse(language, &rope, None) {
-        Some(tree) => analyze(SourceFile { language, text: &rope, tree: &tree })
+        Some(tree) => analyze_with(SourceFile { language, text: &rope, tree: &tree }, rules)
             .into_iter()
             .map(|d| {
                 let start = line_col_at(&rope, d.range.start, PositionEncoding::Utf32);

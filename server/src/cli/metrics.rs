@@ -55,7 +55,11 @@ pub fn run(args: MetricsArgs) -> ExitCode {
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let options = CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude };
+    let options = CheckOptions {
+        max_file_size: config.files.max_size,
+        exclude: config.files.exclude,
+        rules: Default::default(),
+    };
     let files = match collect_files(&paths, &options) {
         Ok(files) => files,
         Err(e) => {

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod config;
 pub mod metrics;
+pub mod rules;
 
 use std::path::PathBuf;
 
@@ -29,6 +30,16 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print per-function metrics (complexity, size, Halstead, maintainability).
     Metrics(MetricsArgs),
+    /// List every rule with its code, default and summary.
+    Rules,
+    /// Print the documentation of one rule.
+    Rule(RuleArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RuleArgs {
+    /// The rule code, such as AUR206.
+    pub code: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,6 +80,9 @@ pub struct CheckArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Print how many findings each rule produced instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(clap::Args, Debug)]

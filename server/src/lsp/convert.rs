@@ -103,7 +103,7 @@ mod tests {
     #[test]
     fn diagnostic_ranges_follow_the_negotiated_encoding() {
         let text = Rope::from_str("s = '😀' + (\r\n");
-        let d = Diagnostic { code: "AUR001", severity: Severity::Error, message: "m".into(), range: 13..14 };
+        let d = Diagnostic::new("AUR001", Severity::Error, "m", 13..14);
         let utf16 = diagnostic(&text, &d, PositionEncoding::Utf16);
         let utf8 = diagnostic(&text, &d, PositionEncoding::Utf8);
         assert_eq!(utf16.range.start, lsp::Position { line: 0, character: 11 });

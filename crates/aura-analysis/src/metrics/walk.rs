@@ -50,20 +50,34 @@ struct Frame {
     cognitive: u32,
     nesting: u32,
     exits: u32,
-    operators: HashSet<u16>,
+    operators: HashSet<u16, Fixed>,
     total_operators: u32,
     operands: HashSet<u64, Fixed>,
     total_operands: u32,
 }
 
-/// A fixed-seed hasher: operand identity only needs to be stable within one walk.
+/// FNV-1a: operand identity only needs a fast hash that is stable within one
+/// walk, not SipHash's resistance to chosen keys.
 #[derive(Default, Clone, Copy)]
 struct Fixed;
 
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
 impl BuildHasher for Fixed {
-    type Hasher = std::collections::hash_map::DefaultHasher;
-    fn build_hasher(&self) -> Self::Hasher {
-        std::collections::hash_map::DefaultHasher::new()
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aura_analysis::Severity;
+use aura_analysis::{RuleSettings, Severity};
 use aura_config::{Config, FailOn, Layer, OutputFormat};
 use aura_ide::check::{check_files, collect_files, CheckOptions, CheckReport};
 
@@ -26,8 +26,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let (rules, problems) = RuleSettings::from_config(&config.rules);
+    for problem in problems {
+        eprintln!("warning: {problem}");
+    }
     let options =
-        CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone() };
+        CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone(), rules };
     let files = match collect_files(&paths, &options) {
         Ok(files) => files,
         Err(err) => {
@@ -54,10 +58,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for skipped in &report.skipped {
         eprintln!("note: skipped {}: {}", skipped.path.display(), skipped.reason);
     }
-    let rendered = match config.check.format {
-        OutputFormat::Text => text::render(&report, std::io::stdout().is_terminal()),
-        OutputFormat::Json => json::render(&report),
-        OutputFormat::Sarif => sarif::render(&report),
+    let rendered = if args.statistics {
+        statistics(&report)
+    } else {
+        match config.check.format {
+            OutputFormat::Text => text::render(&report, std::io::stdout().is_terminal()),
+            OutputFormat::Json => json::render(&report),
+            OutputFormat::Sarif => sarif::render(&report),
+        }
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()).is_err() {
@@ -92,6 +100,22 @@ fn resolve_config(args: &CheckArgs) -> Result<Config, String> {
     }
     let root = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     settings::resolve_with(&root, flags).map(|r| r.config).map_err(|e| e.to_string())
+}
+
+/// Findings per rule, most frequent first, as `aura check --statistics` prints them.
+fn statistics(report: &CheckReport) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for finding in report.files.iter().flat_map(|f| &f.findings) {
+        *counts.entry(finding.code).or_default() += 1;
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (code, count) in rows {
+        let name = aura_analysis::rules::find(code).map_or("", |r| r.name);
+        out.push_str(&format!("{count:>7}  {code}  {name}\n"));
+    }
+    out
 }
 
 fn fails(report: &CheckReport, fail_on: FailOn) -> bool {

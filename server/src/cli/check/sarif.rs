@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 output for code-scanning services. Columns count Unicode code
 //! points, declared with `columnKind`.
 
-use aura_analysis::{Severity, RULES};
+use aura_analysis::{all_rules, RuleInfo, Severity};
 use aura_ide::check::CheckReport;
 use serde_json::{json, Value};
 
@@ -16,14 +16,18 @@ fn level(severity: Severity) -> &'static str {
 }
 
 pub fn render(report: &CheckReport) -> String {
-    let rules: Vec<Value> = RULES
+    let catalog: Vec<&RuleInfo> = all_rules().collect();
+    let rules: Vec<Value> = catalog
         .iter()
         .map(|r| {
             json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
-                "defaultConfiguration": {"level": level(r.default_severity)},
+                "fullDescription": {"text": r.summary},
+                "help": {"text": r.doc, "markdown": r.doc},
+                "properties": {"tags": [r.category]},
+                "defaultConfiguration": {"level": level(r.default_severity), "enabled": r.default_enabled},
             })
         })
         .collect();
@@ -32,7 +36,7 @@ pub fn render(report: &CheckReport) -> String {
         .iter()
         .flat_map(|file| file.findings.iter().map(move |f| (file, f)))
         .map(|(file, f)| {
-            let rule_index = RULES.iter().position(|r| r.code == f.code);
+            let rule_index = catalog.iter().position(|r| r.code == f.code);
             json!({
                 "ruleId": f.code,
                 "ruleIndex": rule_index,

@@ -1,0 +1,170 @@
+//! Complexity rules (AUR101–AUR107): thresholds over the metrics of each
+//! function and file. Thresholds come from `rules.thresholds` in config.
+
+use super::{Context, Rule};
+use crate::metrics::FunctionMetrics;
+use crate::{Diagnostic, RuleInfo, Severity};
+
+const fn info(
+    code: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    severity: Severity,
+    doc: &'static str,
+) -> RuleInfo {
+    RuleInfo {
+        code,
+        name,
+        summary,
+        default_severity: severity,
+        category: "complexity",
+        default_enabled: true,
+        doc,
+        fix: None,
+    }
+}
+
+fn name_range(f: &FunctionMetrics) -> std::ops::Range<usize> {
+    if f.name_range.is_empty() {
+        f.range.start..f.range.start
+    } else {
+        f.name_range.clone()
+    }
+}
+
+fn per_function(
+    cx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    code: &'static str,
+    severity: Severity,
+    over: impl Fn(&FunctionMetrics) -> Option<String>,
+) {
+    for f in &cx.metrics.functions {
+        if let Some(message) = over(f) {
+            out.push(Diagnostic::new(code, severity, message, name_range(f)));
+        }
+    }
+}
+
+pub(super) const CYCLOMATIC: Rule = Rule {
+    info: info(
+        "AUR101",
+        "high-cyclomatic-complexity",
+        "a function with more independent paths than `rules.thresholds.cyclomatic`",
+        Severity::Warning,
+        include_str!("docs/AUR101.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.cyclomatic;
+        per_function(cx, out, "AUR101", Severity::Warning, |f| {
+            (f.cyclomatic > limit)
+                .then(|| format!("`{}` has cyclomatic complexity {} (limit {limit})", f.name, f.cyclomatic))
+        })
+    },
+};
+
+pub(super) const COGNITIVE: Rule = Rule {
+    info: info(
+        "AUR102",
+        "high-cognitive-complexity",
+        "a function harder to follow than `rules.thresholds.cognitive`",
+        Severity::Warning,
+        include_str!("docs/AUR102.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.cognitive;
+        per_function(cx, out, "AUR102", Severity::Warning, |f| {
+            (f.cognitive > limit)
+                .then(|| format!("`{}` has cognitive complexity {} (limit {limit})", f.name, f.cognitive))
+        })
+    },
+};
+
+pub(super) const NESTING: Rule = Rule {
+    info: info(
+        "AUR103",
+        "deep-nesting",
+        "control structures nested deeper than `rules.thresholds.nesting`",
+        Severity::Warning,
+        include_str!("docs/AUR103.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.nesting;
+        per_function(cx, out, "AUR103", Severity::Warning, |f| {
+            (f.nesting > limit)
+                .then(|| format!("`{}` nests control flow {} deep (limit {limit})", f.name, f.nesting))
+        })
+    },
+};
+
+pub(super) const FUNCTION_LENGTH: Rule = Rule {
+    info: info(
+        "AUR104",
+        "long-function",
+        "a function with more source lines than `rules.thresholds.function_lines`",
+        Severity::Warning,
+        include_str!("docs/AUR104.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.function_lines;
+        per_function(cx, out, "AUR104", Severity::Warning, |f| {
+            (f.lines.sloc > limit)
+                .then(|| format!("`{}` has {} source lines (limit {limit})", f.name, f.lines.sloc))
+        })
+    },
+};
+
+pub(super) const PARAMS: Rule = Rule {
+    info: info(
+        "AUR105",
+        "too-many-parameters",
+        "a function with more parameters than `rules.thresholds.params`",
+        Severity::Warning,
+        include_str!("docs/AUR105.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.params;
+        per_function(cx, out, "AUR105", Severity::Warning, |f| {
+            (f.params > limit).then(|| format!("`{}` takes {} parameters (limit {limit})", f.name, f.params))
+        })
+    },
+};
+
+pub(super) const FILE_LENGTH: Rule = Rule {
+    info: info(
+        "AUR106",
+        "long-file",
+        "a file with more lines than `rules.thresholds.file_lines`",
+        Severity::Info,
+        include_str!("docs/AUR106.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.file_lines;
+        let loc = cx.metrics.lines.loc;
+        if loc > limit {
+            out.push(Diagnostic::new(
+                "AUR106",
+                Severity::Info,
+                format!("file has {loc} lines (limit {limit})"),
+                0..0,
+            ));
+        }
+    },
+};
+
+pub(super) const MAINTAINABILITY: Rule = Rule {
+    info: info(
+        "AUR107",
+        "low-maintainability",
+        "a function whose maintainability index is below `rules.thresholds.maintainability`",
+        Severity::Info,
+        include_str!("docs/AUR107.md"),
+    ),
+    check: |cx, out| {
+        let limit = cx.thresholds.maintainability;
+        per_function(cx, out, "AUR107", Severity::Info, |f| {
+            (f.mi < limit)
+                .then(|| format!("`{}` has maintainability index {:.0} (limit {limit})", f.name, f.mi))
+        })
+    },
+};

@@ -1,0 +1,272 @@
+//! The rule catalog: every rule Aura checks besides syntax errors, one file
+//! each (code, docs, check), the selection from config (`select`,
+//! `extend_select`, `ignore`, by code or prefix), and inline suppression
+//! comments (`aura: ignore[AUR101]`) in each language's comment syntax.
+
+mod ast;
+mod complexity;
+mod security;
+mod smells;
+
+use std::cell::OnceCell;
+
+use aura_config::{RulesConfig, Thresholds};
+use aura_syntax::tree_sitter::Node;
+use aura_syntax::Rope;
+
+pub use ast::callee_name;
+
+use crate::metrics::FileMetrics;
+use crate::{Diagnostic, RuleInfo, SourceFile};
+
+/// What a rule looks at: the file, its metrics and its nodes grouped by kind.
+pub struct Context<'a> {
+    /// The file.
+    pub file: SourceFile<'a>,
+    /// Its metrics.
+    pub metrics: &'a FileMetrics,
+    /// Complexity thresholds from config.
+    pub thresholds: &'a Thresholds,
+    /// Named nodes by kind id, each list in source order.
+    by_kind: Vec<Vec<Node<'a>>>,
+    /// Calls with their callee names, computed on first use.
+    calls: OnceCell<Vec<(Node<'a>, String)>>,
+}
+
+impl<'a> Context<'a> {
+    /// Group every named node of the file by kind, in one walk.
+    pub fn new(file: SourceFile<'a>, metrics: &'a FileMetrics, thresholds: &'a Thresholds) -> Self {
+        let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); file.language.ts_language().node_kind_count()];
+        let mut cursor = file.tree.walk();
+        'walk: loop {
+            let node = cursor.node();
+            if node.is_named() && !node.is_missing() {
+                if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
+                    list.push(node);
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    continue 'walk;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        Context { file, metrics, thresholds, by_kind, calls: OnceCell::new() }
+    }
+
+    /// Nodes of any of `kinds`, each list in source order.
+    pub fn nodes<'s>(&'s self, kinds: &'s [&'s str]) -> impl Iterator<Item = Node<'a>> + 's {
+        let ts = self.file.language.ts_language();
+        kinds
+            .iter()
+            .map(move |k| ts.id_for_node_kind(k, true))
+            .filter(|id| *id != 0)
+            .filter_map(move |id| self.by_kind.get(id as usize))
+            .flatten()
+            .copied()
+    }
+
+    /// Calls in the file with their callee names.
+    pub(crate) fn calls(&self) -> &[(Node<'a>, String)] {
+        self.calls.get_or_init(|| {
+            self.nodes(ast::call_kinds(self.lang()))
+                .filter_map(|n| Some((n, callee_name(n, self.file.text)?)))
+                .collect()
+        })
+    }
+
+    /// The language id.
+    pub fn lang(&self) -> &str {
+        &self.file.language.id
+    }
+
+    /// The source text of `node`.
+    pub fn text(&self, node: Node<'_>) -> String {
+        node_text(self.file.text, node)
+    }
+}
+
+pub(crate) fn node_text(text: &Rope, node: Node<'_>) -> String {
+    let range = node.byte_range();
+    if range.end > text.len_bytes() {
+        return String::new();
+    }
+    text.byte_slice(range).to_string()
+}
+
+/// A rule: what it declares and how it checks.
+pub struct Rule {
+    /// Code, name, docs and defaults.
+    pub info: RuleInfo,
+    check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+/// Every rule after AUR001, in code order.
+pub static RULES: &[Rule] = &[
+    complexity::CYCLOMATIC,
+    complexity::COGNITIVE,
+    complexity::NESTING,
+    complexity::FUNCTION_LENGTH,
+    complexity::PARAMS,
+    complexity::FILE_LENGTH,
+    complexity::MAINTAINABILITY,
+    smells::EMPTY_CATCH,
+    smells::BROAD_EXCEPT,
+    smells::UNREACHABLE,
+    smells::IDENTICAL_BRANCHES,
+    smells::SELF_ASSIGNMENT,
+    smells::NONE_COMPARISON,
+    smells::SHADOWED_BUILTIN,
+    smells::MUTABLE_DEFAULT,
+    smells::DEBUG_OUTPUT,
+    smells::MAGIC_NUMBER,
+    security::SECRETS,
+    security::EVAL,
+    security::SQL_INJECTION,
+    security::SHELL_INJECTION,
+    security::WEAK_HASH,
+    security::INSECURE_RANDOM,
+    security::TLS_DISABLED,
+    security::DESERIALISATION,
+    security::XXE,
+    security::UNSAFE_WITHOUT_SAFETY,
+];
+
+/// Which rules run, and their thresholds.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    enabled: Vec<bool>,
+    /// Complexity thresholds.
+    pub thresholds: Thresholds,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings::from_config(&RulesConfig::default()).0
+    }
+}
+
+fn matches(selector: &str, code: &str) -> bool {
+    selector.eq_ignore_ascii_case("ALL") || code.starts_with(&selector.to_ascii_uppercase())
+}
+
+/// Whether `selector` names at least one rule (AUR001 included).
+pub fn is_known_selector(selector: &str) -> bool {
+    matches(selector, crate::syntax_error::CODE) || RULES.iter().any(|r| matches(selector, r.info.code))
+}
+
+impl RuleSettings {
+    /// Settings from config, with a message for each selector that names no rule.
+    pub fn from_config(config: &RulesConfig) -> (RuleSettings, Vec<String>) {
+        let problems = config
+            .select
+            .iter()
+            .chain(&config.extend_select)
+            .chain(&config.ignore)
+            .filter(|s| !is_known_selector(s))
+            .map(|s| format!("rules: `{s}` matches no rule code (see `aura rules`)"))
+            .collect();
+        let enabled = RULES
+            .iter()
+            .map(|rule| {
+                let code = rule.info.code;
+                let selected = if config.select.is_empty() {
+                    rule.info.default_enabled
+                } else {
+                    config.select.iter().any(|s| matches(s, code))
+                };
+                let selected = selected || config.extend_select.iter().any(|s| matches(s, code));
+                selected && !config.ignore.iter().any(|s| matches(s, code))
+            })
+            .collect();
+        (RuleSettings { enabled, thresholds: config.thresholds.clone() }, problems)
+    }
+
+    /// Whether the rule with `code` runs.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        RULES.iter().zip(&self.enabled).any(|(r, on)| *on && r.info.code == code)
+    }
+}
+
+/// Run every enabled rule over `file`.
+pub fn check(file: SourceFile<'_>, metrics: &FileMetrics, settings: &RuleSettings) -> Vec<Diagnostic> {
+    let cx = Context::new(file, metrics, &settings.thresholds);
+    let mut out = Vec::new();
+    for (rule, on) in RULES.iter().zip(&settings.enabled) {
+        if *on {
+            (rule.check)(&cx, &mut out);
+        }
+    }
+    out
+}
+
+/// The rule with `code`, ignoring case.
+pub fn find(code: &str) -> Option<&'static RuleInfo> {
+    if code.eq_ignore_ascii_case(crate::syntax_error::CODE) {
+        return Some(&crate::syntax_error::RULE);
+    }
+    RULES.iter().map(|r| &r.info).find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Whether a suppression comment on the diagnostic's line (or alone on the
+/// line above) silences `code`: `aura: ignore` or `aura: ignore[AUR101, AUR2]`.
+pub fn is_suppressed(file: SourceFile<'_>, line: usize, code: &str) -> bool {
+    let text = file.text;
+    let comment_tokens: Vec<&str> = file
+        .language
+        .line_comment
+        .iter()
+        .map(String::as_str)
+        .chain(file.language.block_comment.iter().map(|(open, _)| open.as_str()))
+        .collect();
+    let silences = |line_idx: usize, alone: bool| {
+        if line_idx >= text.len_lines() {
+            return false;
+        }
+        let line = text.line(line_idx).to_string();
+        let Some(token_at) = comment_tokens.iter().filter_map(|t| line.find(t)).min() else { return false };
+        if alone && !line[..token_at].trim().is_empty() {
+            return false;
+        }
+        let comment = &line[token_at..];
+        let Some(at) = comment.find("aura: ignore") else { return false };
+        let rest = &comment[at + "aura: ignore".len()..];
+        match rest.strip_prefix('[') {
+            Some(list) => {
+                let list = list.split(']').next().unwrap_or("");
+                list.split(',').map(str::trim).any(|s| !s.is_empty() && matches(s, code))
+            }
+            // `aura: ignore-file` and friends are not this marker.
+            None => !rest.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_'),
+        }
+    };
+    silences(line, false) || line > 0 && silences(line - 1, true)
+}
+
+/// The text to insert at the start of `line` to suppress `code` there: a
+/// comment line above, indented like the line.
+pub fn suppression_edit(file: SourceFile<'_>, line: usize, code: &str) -> Option<(usize, String)> {
+    let token = file
+        .language
+        .line_comment
+        .first()
+        .map(|t| (t.clone(), String::new()))
+        .or_else(|| file.language.block_comment.first().map(|(o, c)| (o.clone(), format!(" {c}"))))?;
+    let text = file.text;
+    if line >= text.len_lines() {
+        return None;
+    }
+    let content = text.line(line).to_string();
+    let indent: String = content.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let at = text.line_to_byte(line);
+    Some((at, format!("{indent}{} aura: ignore[{code}]{}\n", token.0, token.1)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,751 @@
+//! Code smells (AUR201–AUR210): patterns that are legal but usually wrong or
+//! costly to read. Each rule lists the node kinds it looks at per language;
+//! languages without the construct are simply not listed.
+
+use aura_syntax::tree_sitter::Node;
+
+use super::ast::calls;
+use super::Rule;
+use crate::{Applicability, Diagnostic, Fix, RuleInfo, Severity};
+
+const fn info(
+    code: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    severity: Severity,
+    default_enabled: bool,
+    doc: &'static str,
+    fix: Option<Applicability>,
+) -> RuleInfo {
+    RuleInfo { code, name, summary, default_severity: severity, category: "smell", default_enabled, doc, fix }
+}
+
+/// Named children that are not comments.
+fn statements(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).filter(|c| !c.kind().contains("comment")).collect()
+}
+
+/// Whether `node` holds a comment on a line of its own (an explanation,
+/// not a trailing remark on the handler's first line).
+fn has_comment(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).any(|c| {
+        c.kind().contains("comment")
+            && c.prev_sibling()
+                .is_none_or(|p| p.end_position().row < c.start_position().row || p.kind() == "{")
+    });
+    found
+}
+
+pub(super) const EMPTY_CATCH: Rule = Rule {
+    info: info(
+        "AUR201",
+        "empty-catch",
+        "an exception handler that does nothing and says nothing about why",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR201.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let kinds: &[&str] = match cx.lang() {
+            "python" => &["except_clause"],
+            "javascript" | "typescript" | "tsx" | "java" | "csharp" | "cpp" | "php" => &["catch_clause"],
+            "ruby" => &["rescue"],
+            _ => return,
+        };
+        for handler in cx.nodes(kinds) {
+            let body = handler.child_by_field_name("body").or_else(|| {
+                statements(handler)
+                    .into_iter()
+                    .rfind(|c| c.kind().contains("block") || c.kind() == "compound_statement")
+            });
+            let empty = match (cx.lang(), body) {
+                ("python", _) => {
+                    let Some(block) = statements(handler).into_iter().rfind(|c| c.kind() == "block") else {
+                        continue;
+                    };
+                    let stmts = statements(block);
+                    !has_comment(block)
+                        && !has_comment(handler)
+                        && !stmts.is_empty()
+                        && stmts.iter().all(|s| s.kind() == "pass_statement" || cx.text(*s) == "...")
+                }
+                ("ruby", body) => {
+                    body.is_none_or(|b| statements(b).is_empty() && !has_comment(b)) && !has_comment(handler)
+                }
+                (_, Some(block)) => statements(block).is_empty() && !has_comment(block),
+                (_, None) => false,
+            };
+            if empty {
+                let start = handler.start_byte();
+                let keyword_end = handler.child(0).map_or(start, |k| k.end_byte());
+                out.push(Diagnostic::new(
+                    "AUR201",
+                    Severity::Warning,
+                    "exception handler does nothing; handle the error, log it, or say why it is safe to ignore",
+                    start..keyword_end,
+                ));
+            }
+        }
+    },
+};
+
+pub(super) const BROAD_EXCEPT: Rule = Rule {
+    info: info(
+        "AUR202",
+        "broad-except",
+        "a handler that catches everything, including interrupts and programming errors",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR202.md"),
+        Some(Applicability::Unsafe),
+    ),
+    check: |cx, out| match cx.lang() {
+        "python" => {
+            for handler in cx.nodes(&["except_clause"]) {
+                let caught: Vec<Node<'_>> =
+                    statements(handler).into_iter().filter(|c| c.kind() != "block").collect();
+                let keyword =
+                    handler.child(0).map_or(handler.start_byte()..handler.start_byte(), |k| k.byte_range());
+                if caught.is_empty() {
+                    out.push(
+                        Diagnostic::new(
+                            "AUR202",
+                            Severity::Warning,
+                            "bare `except:` also catches KeyboardInterrupt and SystemExit",
+                            keyword.clone(),
+                        )
+                        .with_fix(Fix {
+                            title: "Catch `Exception` instead".into(),
+                            applicability: Applicability::Unsafe,
+                            edits: vec![(keyword.end..keyword.end, " Exception".into())],
+                        }),
+                    );
+                } else if caught.len() == 1 && cx.text(caught[0]) == "BaseException" {
+                    let body = cx.text(handler);
+                    if !body.contains("raise") {
+                        out.push(Diagnostic::new(
+                            "AUR202",
+                            Severity::Warning,
+                            "`except BaseException` without re-raising swallows KeyboardInterrupt and SystemExit",
+                            caught[0].byte_range(),
+                        ));
+                    }
+                }
+            }
+        }
+        "java" => {
+            for handler in cx.nodes(&["catch_type"]) {
+                if cx.text(handler) == "Throwable" {
+                    out.push(Diagnostic::new(
+                        "AUR202",
+                        Severity::Warning,
+                        "catching `Throwable` also catches `Error`s such as OutOfMemoryError",
+                        handler.byte_range(),
+                    ));
+                }
+            }
+        }
+        "csharp" => {
+            for handler in cx.nodes(&["catch_clause"]) {
+                let declares = statements(handler).iter().any(|c| c.kind() == "catch_declaration");
+                if !declares {
+                    let keyword = handler.child(0).map_or(handler.byte_range(), |k| k.byte_range());
+                    out.push(Diagnostic::new(
+                        "AUR202",
+                        Severity::Warning,
+                        "a bare `catch` catches every exception, including ones you cannot handle",
+                        keyword,
+                    ));
+                }
+            }
+        }
+        _ => {}
+    },
+};
+
+/// Statements after which the rest of the block never runs.
+fn is_jump(kind: &str) -> bool {
+    matches!(
+        kind,
+        "return_statement" | "raise_statement" | "throw_statement" | "break_statement" | "continue_statement"
+    )
+}
+
+pub(super) const UNREACHABLE: Rule = Rule {
+    info: info(
+        "AUR203",
+        "unreachable-code",
+        "statements after a return, raise, throw, break or continue in the same block",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR203.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let blocks: &[&str] = match cx.lang() {
+            "python" | "java" | "csharp" => &["block"],
+            "javascript" | "typescript" | "tsx" => &["statement_block"],
+            "c" | "cpp" | "php" => &["compound_statement"],
+            "go" => &["statement_list", "block"],
+            _ => return,
+        };
+        for block in cx.nodes(blocks) {
+            let stmts = statements(block);
+            let Some(jump) = stmts.iter().position(|s| is_jump(s.kind())) else { continue };
+            let dead = stmts[jump + 1..].iter().find(|s| {
+                !matches!(
+                    s.kind(),
+                    // Labels are goto targets; JS hoists function declarations; `;` is nothing.
+                    "labeled_statement"
+                        | "case_statement"
+                        | "function_declaration"
+                        | "empty_statement"
+                        | "generator_function_declaration"
+                        | "class_declaration"
+                )
+            });
+            if let Some(dead) = dead {
+                let what = cx
+                    .text(stmts[jump])
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("jump")
+                    .trim_end_matches(';')
+                    .to_owned();
+                let end = stmts.last().map_or(dead.end_byte(), |s| s.end_byte());
+                out.push(Diagnostic::new(
+                    "AUR203",
+                    Severity::Warning,
+                    format!("unreachable code after `{what}`"),
+                    dead.start_byte()..end,
+                ));
+            }
+        }
+    },
+};
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
+    info: info(
+        "AUR204",
+        "identical-branches",
+        "an if/else or conditional expression whose branches are the same code",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR204.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let (ifs, ternaries): (&[&str], &[&str]) = match cx.lang() {
+            "python" => (&["if_statement"], &["conditional_expression"]),
+            "javascript" | "typescript" | "tsx" | "java" => (&["if_statement"], &["ternary_expression"]),
+            "c" | "cpp" | "csharp" | "php" => (&["if_statement"], &["conditional_expression"]),
+            "go" => (&["if_statement"], &[]),
+            "rust" => (&["if_expression"], &[]),
+            _ => return,
+        };
+        for node in cx.nodes(ifs) {
+            let consequence =
+                node.child_by_field_name("consequence").or_else(|| node.child_by_field_name("body"));
+            let Some(alternative) = node.child_by_field_name("alternative") else { continue };
+            // Python keeps `elif`s next to the `else`: only a lone else compares.
+            let mut cursor = node.walk();
+            if node.children_by_field_name("alternative", &mut cursor).count() > 1 {
+                continue;
+            }
+            let else_body = match alternative.kind() {
+                "else_clause" => alternative
+                    .child_by_field_name("body")
+                    .or_else(|| statements(alternative).into_iter().next()),
+                "if_statement" | "if_expression" | "elif_clause" | "else_if_clause" => continue,
+                _ => Some(alternative),
+            };
+            let (Some(then), Some(otherwise)) = (consequence, else_body) else { continue };
+            if otherwise.kind().starts_with("if_") {
+                continue;
+            }
+            let (a, b) = (squash(&cx.text(then)), squash(&cx.text(otherwise)));
+            if a == b && !a.is_empty() {
+                out.push(Diagnostic::new(
+                    "AUR204",
+                    Severity::Warning,
+                    "both branches of this `if` do the same thing",
+                    node.child(0).map_or(node.byte_range(), |k| k.byte_range()),
+                ));
+            }
+        }
+        for node in cx.nodes(ternaries) {
+            let (Some(a), Some(b)) =
+                (node.child_by_field_name("consequence"), node.child_by_field_name("alternative"))
+            else {
+                // Python's conditional_expression has positional children: a if cond else b.
+                let parts = statements(node);
+                if parts.len() == 3 && squash(&cx.text(parts[0])) == squash(&cx.text(parts[2])) {
+                    out.push(Diagnostic::new(
+                        "AUR204",
+                        Severity::Warning,
+                        "both outcomes of this conditional expression are the same",
+                        node.byte_range(),
+                    ));
+                }
+                continue;
+            };
+            if squash(&cx.text(a)) == squash(&cx.text(b)) {
+                out.push(Diagnostic::new(
+                    "AUR204",
+                    Severity::Warning,
+                    "both outcomes of this conditional expression are the same",
+                    node.byte_range(),
+                ));
+            }
+        }
+    },
+};
+
+fn is_plain_place(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "identifier"
+            | "attribute"
+            | "member_expression"
+            | "field_expression"
+            | "field_access"
+            | "selector_expression"
+            | "variable_name"
+            | "member_access_expression"
+            | "instance_variable"
+            | "this"
+            | "self"
+    ) && {
+        // Calls or subscripts inside may have effects or differ per evaluation.
+        let mut cursor = node.walk();
+        let plain = node.named_children(&mut cursor).all(is_plain_place_or_name);
+        plain
+    }
+}
+
+fn is_plain_place_or_name(node: Node<'_>) -> bool {
+    node.kind().ends_with("identifier") || node.kind() == "name" || is_plain_place(node)
+}
+
+pub(super) const SELF_ASSIGNMENT: Rule = Rule {
+    info: info(
+        "AUR205",
+        "self-assignment",
+        "a variable or field assigned to itself",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR205.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let kinds: &[&str] = match cx.lang() {
+            "python" | "ruby" => &["assignment"],
+            "go" => &["assignment_statement"],
+            "bash" => return,
+            _ => &["assignment_expression"],
+        };
+        for node in cx.nodes(kinds) {
+            let (Some(left), Some(right)) =
+                (node.child_by_field_name("left"), node.child_by_field_name("right"))
+            else {
+                continue;
+            };
+            // Only plain `=`, never `+=` and friends.
+            let op = node.child_by_field_name("operator").map(|o| cx.text(o));
+            if op.as_deref().is_some_and(|o| o != "=") {
+                continue;
+            }
+            let (left, right) = match (left.kind(), right.kind()) {
+                ("expression_list", "expression_list")
+                    if left.named_child_count() == 1 && right.named_child_count() == 1 =>
+                {
+                    (left.named_child(0).unwrap_or(left), right.named_child(0).unwrap_or(right))
+                }
+                _ => (left, right),
+            };
+            // Cheap checks first: most assignments differ in kind or length.
+            if left.kind() != right.kind() || !is_plain_place_or_name(left) {
+                continue;
+            }
+            if squash(&cx.text(left)) == squash(&cx.text(right)) {
+                out.push(Diagnostic::new(
+                    "AUR205",
+                    Severity::Warning,
+                    format!("`{}` is assigned to itself", cx.text(left)),
+                    node.byte_range(),
+                ));
+            }
+        }
+    },
+};
+
+pub(super) const NONE_COMPARISON: Rule = Rule {
+    info: info(
+        "AUR206",
+        "equality-with-none",
+        "comparing with None or null by equality where the language has identity",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR206.md"),
+        Some(Applicability::Unsafe),
+    ),
+    check: |cx, out| match cx.lang() {
+        "python" => {
+            for node in cx.nodes(&["comparison_operator"]) {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+                for window in children.windows(3) {
+                    let [left, op, right] = window else { continue };
+                    let op_text = op.kind();
+                    if !(op_text == "==" || op_text == "!=")
+                        || !(left.kind() == "none" || right.kind() == "none")
+                    {
+                        continue;
+                    }
+                    let replacement = if op_text == "==" { "is" } else { "is not" };
+                    out.push(
+                        Diagnostic::new(
+                            "AUR206",
+                            Severity::Warning,
+                            format!("compare with None using `{replacement}`, not `{op_text}`"),
+                            left.start_byte()..right.end_byte(),
+                        )
+                        .with_fix(Fix {
+                            title: format!("Use `{replacement}`"),
+                            // A class can override `==`; `is` skips that.
+                            applicability: Applicability::Unsafe,
+                            edits: vec![(op.byte_range(), replacement.to_owned())],
+                        }),
+                    );
+                }
+            }
+        }
+        "javascript" | "typescript" | "tsx" | "php" => {
+            for node in cx.nodes(&["binary_expression"]) {
+                let Some(op) = node.child_by_field_name("operator") else { continue };
+                let op_text = op.kind();
+                if op_text != "==" && op_text != "!=" {
+                    continue;
+                }
+                let (Some(l), Some(r)) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                else {
+                    continue;
+                };
+                let is_null = |n: Node<'_>| {
+                    n.kind() == "null" || cx.text(n).eq_ignore_ascii_case("null") && n.kind() != "string"
+                };
+                if !(is_null(l) || is_null(r)) {
+                    continue;
+                }
+                let strict = format!("{op_text}=");
+                out.push(
+                    Diagnostic::new(
+                        "AUR206",
+                        Severity::Warning,
+                        format!(
+                            "`{op_text} null` also matches undefined; use `{strict}` to say which you mean"
+                        ),
+                        node.byte_range(),
+                    )
+                    .with_fix(Fix {
+                        title: format!("Use `{strict}`"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![(op.byte_range(), strict.clone())],
+                    }),
+                );
+            }
+        }
+        _ => {}
+    },
+};
+
+const PYTHON_BUILTINS: &[&str] = &[
+    "abs",
+    "all",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+];
+
+pub(super) const SHADOWED_BUILTIN: Rule = Rule {
+    info: info(
+        "AUR207",
+        "shadowed-builtin",
+        "a Python variable, parameter or function named like a builtin",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR207.md"),
+        None,
+    ),
+    check: |cx, out| {
+        if cx.lang() != "python" {
+            return;
+        }
+        let mut report = |node: Node<'_>, what: &str| {
+            let name = cx.text(node);
+            if PYTHON_BUILTINS.contains(&name.as_str()) {
+                out.push(Diagnostic::new(
+                    "AUR207",
+                    Severity::Warning,
+                    format!("{what} `{name}` shadows the builtin of the same name"),
+                    node.byte_range(),
+                ));
+            }
+        };
+        for def in cx.nodes(&["function_definition"]) {
+            // Methods live in a class namespace and do not shadow anything.
+            let in_class =
+                def.parent().and_then(|p| p.parent()).is_some_and(|g| g.kind() == "class_definition")
+                    || def
+                        .parent()
+                        .filter(|p| p.kind() == "decorated_definition")
+                        .and_then(|p| p.parent())
+                        .and_then(|p| p.parent())
+                        .is_some_and(|g| g.kind() == "class_definition");
+            if let Some(name) = def.child_by_field_name("name").filter(|_| !in_class) {
+                report(name, "function");
+            }
+            if let Some(params) = def.child_by_field_name("parameters") {
+                let mut cursor = params.walk();
+                for param in params.named_children(&mut cursor) {
+                    let name = match param.kind() {
+                        "identifier" => Some(param),
+                        "typed_parameter" => param.named_child(0).filter(|n| n.kind() == "identifier"),
+                        "default_parameter" | "typed_default_parameter" => param.child_by_field_name("name"),
+                        _ => None,
+                    };
+                    if let Some(name) = name {
+                        report(name, "parameter");
+                    }
+                }
+            }
+        }
+        for assignment in cx.nodes(&["assignment"]) {
+            let in_class = assignment
+                .parent()
+                .and_then(|p| p.parent())
+                .and_then(|p| p.parent())
+                .is_some_and(|g| g.kind() == "class_definition");
+            if let Some(left) =
+                assignment.child_by_field_name("left").filter(|l| l.kind() == "identifier" && !in_class)
+            {
+                report(left, "variable");
+            }
+        }
+        for stmt in cx.nodes(&["for_statement"]) {
+            if let Some(left) = stmt.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
+                report(left, "loop variable");
+            }
+        }
+    },
+};
+
+pub(super) const MUTABLE_DEFAULT: Rule = Rule {
+    info: info(
+        "AUR208",
+        "mutable-default-argument",
+        "a Python default argument that is a list, dict or set, shared between calls",
+        Severity::Warning,
+        true,
+        include_str!("docs/AUR208.md"),
+        None,
+    ),
+    check: |cx, out| {
+        if cx.lang() != "python" {
+            return;
+        }
+        for param in cx.nodes(&["default_parameter", "typed_default_parameter"]) {
+            let Some(value) = param.child_by_field_name("value") else { continue };
+            let mutable = match value.kind() {
+                "list"
+                | "dictionary"
+                | "set"
+                | "list_comprehension"
+                | "dictionary_comprehension"
+                | "set_comprehension" => true,
+                "call" => value.child_by_field_name("function").is_some_and(|f| {
+                    matches!(cx.text(f).as_str(), "list" | "dict" | "set" | "defaultdict" | "bytearray")
+                }),
+                _ => false,
+            };
+            if mutable {
+                out.push(Diagnostic::new(
+                    "AUR208",
+                    Severity::Warning,
+                    "this default is created once and shared by every call; default to None and create it inside",
+                    value.byte_range(),
+                ));
+            }
+        }
+    },
+};
+
+pub(super) const DEBUG_OUTPUT: Rule = Rule {
+    info: info(
+        "AUR209",
+        "debug-output",
+        "print-style debugging output left in code (off by default)",
+        Severity::Info,
+        false,
+        include_str!("docs/AUR209.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let targets: &[&str] = match cx.lang() {
+            "python" => &["print", "pprint", "breakpoint", "pdb.set_trace"],
+            "javascript" | "typescript" | "tsx" => {
+                &["console.log", "console.debug", "console.trace", "console.dir"]
+            }
+            "rust" => &["println!", "eprintln!", "dbg!", "print!", "eprint!"],
+            "go" => &["fmt.Println", "fmt.Printf", "fmt.Print", "println", "print"],
+            "java" => &[
+                "System.out.println",
+                "System.out.print",
+                "System.err.println",
+                "System.out.printf",
+                "printStackTrace",
+            ],
+            "csharp" => &["Console.WriteLine", "Console.Write", "Debug.WriteLine"],
+            "ruby" => &["puts", "p", "pp", "binding.pry", "byebug"],
+            "php" => &["var_dump", "print_r", "dd", "dump"],
+            _ => return,
+        };
+        for (call, name) in calls(cx) {
+            if targets.iter().any(|t| {
+                name == *t || !t.contains('.') && name.ends_with(&format!(".{t}")) && *t == "printStackTrace"
+            }) {
+                out.push(Diagnostic::new(
+                    "AUR209",
+                    Severity::Info,
+                    format!("debug output `{name}` left in code"),
+                    call.byte_range(),
+                ));
+            }
+        }
+    },
+};
+
+pub(super) const MAGIC_NUMBER: Rule = Rule {
+    info: info(
+        "AUR210",
+        "magic-number",
+        "an unnamed numeric constant in a comparison (off by default)",
+        Severity::Info,
+        false,
+        include_str!("docs/AUR210.md"),
+        None,
+    ),
+    check: |cx, out| {
+        let (comparisons, numbers): (&[&str], &[&str]) = match cx.lang() {
+            "python" => (&["comparison_operator"], &["integer", "float"]),
+            "javascript" | "typescript" | "tsx" => (&["binary_expression"], &["number"]),
+            "rust" => (&["binary_expression"], &["integer_literal", "float_literal"]),
+            "go" => (&["binary_expression"], &["int_literal", "float_literal"]),
+            "java" => {
+                (&["binary_expression"], &["decimal_integer_literal", "decimal_floating_point_literal"])
+            }
+            "c" | "cpp" => (&["binary_expression"], &["number_literal"]),
+            "csharp" => (&["binary_expression"], &["integer_literal", "real_literal"]),
+            "ruby" => (&["binary"], &["integer", "float"]),
+            "php" => (&["binary_expression"], &["integer", "float"]),
+            _ => return,
+        };
+        for node in cx.nodes(comparisons) {
+            let is_comparison = {
+                let mut cursor = node.walk();
+                let found = node
+                    .children(&mut cursor)
+                    .any(|c| matches!(c.kind(), "==" | "!=" | "<" | ">" | "<=" | ">=" | "===" | "!=="));
+                found
+            };
+            if !is_comparison {
+                continue;
+            }
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if numbers.contains(&child.kind()) {
+                    let text = cx.text(child);
+                    if !matches!(text.as_str(), "0" | "1" | "2" | "0.0" | "1.0" | "-1") {
+                        out.push(Diagnostic::new(
+                            "AUR210",
+                            Severity::Info,
+                            format!("magic number {text}; name it as a constant"),
+                            child.byte_range(),
+                        ));
+                    }
+                }
+            }
+        }
+    },
+};

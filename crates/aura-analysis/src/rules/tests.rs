@@ -1,0 +1,186 @@
+//! Rule fixtures: every file in `tests/rules/` is named after the rule it
+//! exercises (`AUR206.py`, `AUR206_null.js`) and marks each line the rule must
+//! flag with `want: CODE`; every other line is a negative case, and `*_clean`
+//! files hold negative cases only.
+
+use std::path::Path;
+
+use aura_config::RulesConfig;
+use aura_syntax::{parse, registry, Rope};
+
+use super::*;
+use crate::{all_rules, analyze_with, metrics};
+
+fn all_enabled() -> RuleSettings {
+    RuleSettings::from_config(&RulesConfig { select: vec!["ALL".into()], ..RulesConfig::default() }).0
+}
+
+fn diagnostics(path: &Path, source: &str, settings: &RuleSettings) -> Vec<Diagnostic> {
+    let language = registry().for_path(path, source.lines().next()).expect("fixture language");
+    let rope = Rope::from_str(source);
+    let tree = parse(language, &rope, None).unwrap();
+    analyze_with(SourceFile { language, text: &rope, tree: &tree }, settings)
+}
+
+#[test]
+fn fixtures_flag_exactly_the_marked_lines() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let settings = all_enabled();
+    let mut failures = Vec::new();
+    let mut covered = std::collections::BTreeSet::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let code = stem.split(['_', '.']).next().unwrap().to_owned();
+        covered.insert(code.clone());
+        let source = std::fs::read_to_string(&path).unwrap();
+        let rope = Rope::from_str(&source);
+        let wanted: Vec<usize> = source
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(&format!("want: {code}")))
+            .map(|(i, _)| i + 1)
+            .collect();
+        // `*_clean` fixtures hold negative cases only.
+        assert_eq!(wanted.is_empty(), stem.ends_with("_clean"), "{stem}: positive cases");
+        let got: Vec<usize> = diagnostics(&path, &source, &settings)
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| rope.byte_to_line(d.range.start) + 1)
+            .collect();
+        let mut got_unique = got.clone();
+        got_unique.dedup();
+        if got_unique != wanted {
+            failures.push(format!(
+                "{}: wanted lines {wanted:?}, got {got:?}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for rule in RULES {
+        assert!(covered.contains(rule.info.code), "{} has no fixture", rule.info.code);
+    }
+}
+
+#[test]
+fn every_rule_is_documented_and_codes_are_unique() {
+    let mut codes = std::collections::HashSet::new();
+    for rule in all_rules() {
+        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+        for heading in ["## What it flags", "## Why it matters", "## Example", "## Fix safety"] {
+            assert!(rule.doc.contains(heading), "{} doc lacks {heading}", rule.code);
+        }
+        assert!(find(&rule.code.to_lowercase()).is_some());
+    }
+}
+
+#[test]
+fn selection_by_code_prefix_and_ignore() {
+    let (s, problems) = RuleSettings::from_config(&RulesConfig {
+        select: vec!["AUR1".into()],
+        ignore: vec!["AUR105".into()],
+        ..RulesConfig::default()
+    });
+    assert!(problems.is_empty());
+    assert!(s.is_enabled("AUR101") && !s.is_enabled("AUR105") && !s.is_enabled("AUR201"));
+    let default = RuleSettings::default();
+    assert!(default.is_enabled("AUR201") && !default.is_enabled("AUR209"));
+    let (extended, _) = RuleSettings::from_config(&RulesConfig {
+        extend_select: vec!["AUR209".into()],
+        ..RulesConfig::default()
+    });
+    assert!(extended.is_enabled("AUR209") && extended.is_enabled("AUR201"));
+    let (_, problems) =
+        RuleSettings::from_config(&RulesConfig { ignore: vec!["AUR9".into()], ..RulesConfig::default() });
+    assert_eq!(problems.len(), 1);
+}
+
+#[test]
+fn suppression_comments_in_each_comment_syntax() {
+    let settings = all_enabled();
+    let cases = [
+        ("a.py", "x = 1\nif x == None:  # aura: ignore[AUR206]\n    pass\n"),
+        ("a.py", "# aura: ignore[AUR2]\nif x == None:\n    pass\n"),
+        ("a.py", "if x == None:  # aura: ignore\n    pass\n"),
+        ("a.js", "if (x == null) {} // aura: ignore[AUR206]\n"),
+        ("a.php", "<?php\n/* aura: ignore[AUR206] */\nif ($x == null) {}\n"),
+    ];
+    for (name, source) in cases {
+        let found = diagnostics(Path::new(name), source, &settings);
+        assert!(!found.iter().any(|d| d.code == "AUR206"), "{name}: {source:?} still flagged");
+    }
+    // A marker for another rule, or code before the comment on the line above, does not count.
+    for source in [
+        "if x == None:  # aura: ignore[AUR101]\n    pass\n",
+        "y = 1  # aura: ignore\nif x == None:\n    pass\n",
+    ] {
+        let found = diagnostics(Path::new("a.py"), source, &settings);
+        assert!(found.iter().any(|d| d.code == "AUR206"), "{source:?} was silenced");
+    }
+}
+
+fn apply(source: &str, edits: &[(std::ops::Range<usize>, String)]) -> String {
+    let mut out = source.to_owned();
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (range, text) in edits {
+        out.replace_range(range, &text);
+    }
+    out
+}
+
+#[test]
+fn fixes_produce_the_expected_code_and_it_parses() {
+    let settings = all_enabled();
+    let cases = [
+        ("a.py", "AUR206", "if x == None:\n    pass\n", "if x is None:\n    pass\n"),
+        ("a.py", "AUR206", "ok = x != None\n", "ok = x is not None\n"),
+        (
+            "a.py",
+            "AUR202",
+            "try:\n    f()\nexcept:\n    g()\n",
+            "try:\n    f()\nexcept Exception:\n    g()\n",
+        ),
+        ("a.py", "AUR308", "import yaml\nc = yaml.load(s)\n", "import yaml\nc = yaml.safe_load(s)\n"),
+        ("a.js", "AUR206", "if (a == null) {}\n", "if (a === null) {}\n"),
+        (
+            "a.rs",
+            "AUR310",
+            "fn f(p: *const u8) -> u8 {\n    let x = unsafe { *p };\n    x\n}\n",
+            "fn f(p: *const u8) -> u8 {\n    // SAFETY: \n    let x = unsafe { *p };\n    x\n}\n",
+        ),
+    ];
+    for (name, code, before, after) in cases {
+        let found = diagnostics(Path::new(name), before, &settings);
+        let d =
+            found.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("{code} not found in {before:?}"));
+        let fixed = apply(before, &d.fixes[0].edits);
+        assert_eq!(fixed, after, "{code}");
+        let again = diagnostics(Path::new(name), &fixed, &settings);
+        assert!(!again.iter().any(|d| d.code == code || d.code == "AUR001"), "{code}: {again:?}");
+    }
+}
+
+#[test]
+fn suppression_edit_silences_the_diagnostic() {
+    let settings = all_enabled();
+    for (name, source) in [
+        ("a.py", "def f():\n    if x == None:\n        pass\n"),
+        ("a.c", "int f(void) {\n  return gets(x);\n  g();\n}\n"),
+    ] {
+        let language = registry().for_path(Path::new(name), None).unwrap();
+        let rope = Rope::from_str(source);
+        let tree = parse(language, &rope, None).unwrap();
+        let file = SourceFile { language, text: &rope, tree: &tree };
+        let found = analyze_with(file, &settings);
+        let d = found.iter().find(|d| d.code != "AUR001").expect("a finding");
+        let line = rope.byte_to_line(d.range.start);
+        let (at, text) = suppression_edit(file, line, d.code).unwrap();
+        let fixed = apply(source, &[(at..at, text)]);
+        let after = diagnostics(Path::new(name), &fixed, &settings);
+        assert!(!after.iter().any(|x| x.code == d.code), "{fixed}");
+    }
+    let _ = metrics::compute;
+}

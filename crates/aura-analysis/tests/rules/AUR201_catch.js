@@ -1,0 +1,2 @@
+try { go(); } catch (e) {} // want: AUR201
+try { go(); } catch (e) { report(e); }

@@ -1,0 +1,19 @@
+def total(list):  # want: AUR207
+    return sum(list)
+
+
+id = 5  # want: AUR207
+for type in kinds:  # want: AUR207
+    pass
+
+
+class Model:
+    id = 1
+    def type(self):
+        return 1
+    def input(self, value):
+        return value
+
+
+def fine(items):
+    return items

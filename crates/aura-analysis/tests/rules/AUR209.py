@@ -1,0 +1,3 @@
+def f(x):
+    print(x)  # want: AUR209
+    log.info(x)

@@ -1,0 +1,3 @@
+#!/bin/sh
+curl -k https://example.com # want: AUR307
+curl https://example.com

@@ -1,0 +1,2 @@
+import xml.etree.ElementTree as ET
+tree = ET.parse(upload)  # want: AUR309

@@ -1,0 +1,2 @@
+import defusedxml.ElementTree as ET
+tree = ET.parse(upload)

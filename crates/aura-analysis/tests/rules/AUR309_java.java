@@ -1,0 +1,5 @@
+class A {
+    void f() {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance(); // want: AUR309
+    }
+}
