@@ -1,6 +1,6 @@
 //! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
 
-use aura_analysis::{analyze, Diagnostic, SourceFile};
+use aura_analysis::{analyze_with, Diagnostic, RuleSettings, SourceFile};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{document_symbols, Snapshot, Symbol};
 
@@ -13,12 +13,12 @@ pub struct FileAnalysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parse (incrementally) and analyse a snapshot.
-pub fn analyse_snapshot(snapshot: &Snapshot) -> FileAnalysis {
+/// Parse (incrementally) and analyse a snapshot under `rules`.
+pub fn analyse_snapshot(snapshot: &Snapshot, rules: &RuleSettings) -> FileAnalysis {
     let (Some(language), Some(tree)) = (snapshot.language, snapshot.tree()) else {
         return FileAnalysis { tree: None, diagnostics: Vec::new() };
     };
-    let diagnostics = analyze(SourceFile { language, text: &snapshot.text, tree: &tree });
+    let diagnostics = analyze_with(SourceFile { language, text: &snapshot.text, tree: &tree }, rules);
     FileAnalysis { tree: Some(tree), diagnostics }
 }
 

@@ -44,7 +44,9 @@ impl Scheduler {
                 let docs = state.docs.clone();
                 let task_key = key.clone();
                 let task = tokio::task::spawn_blocking(move || {
-                    let analysis = aura_ide::analyse_snapshot(&snapshot);
+                    // Selector problems are reported when config loads; here only the settings matter.
+                    let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+                    let analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
                     if let Some(tree) = analysis.tree {
                         docs.store_tree(&task_key, snapshot.revision, tree);
                     }
