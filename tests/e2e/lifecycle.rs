@@ -15,7 +15,8 @@ fn lifecycle_advertises_only_what_works() {
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(caps["textDocumentSync"]["save"]["includeText"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
-    for absent in ["hoverProvider", "completionProvider", "codeActionProvider", "definitionProvider"] {
+    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    for absent in ["hoverProvider", "completionProvider", "definitionProvider", "codeLensProvider"] {
         assert!(caps.get(absent).is_none(), "{absent} is advertised but not implemented");
     }
     assert!(client.shutdown().success());

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod code_actions;
 mod encodings;
 mod languages;
 mod lifecycle;

@@ -171,6 +171,12 @@ impl LanguageServer for Backend {
                     },
                 )),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -290,6 +296,101 @@ impl LanguageServer for Backend {
         .await
         .map_err(|e| internal(format!("document symbols failed: {e}")))?;
         Ok(Some(lsp::DocumentSymbolResponse::Nested(result)))
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        self.quick_fixes(params).await
+    }
+}
+
+impl Backend {
+    /// Quick fixes for the diagnostics overlapping `range`: each rule fix
+    /// (unsafe ones say so and are never preferred) and "suppress on this line".
+    async fn quick_fixes(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let key = uri.to_string();
+        let Some((snapshot, _, desynced)) = self.state.docs.snapshot(&key) else {
+            return Err(not_open(&key));
+        };
+        let config = self.state.config();
+        if desynced || State::too_large(&snapshot, &config) {
+            return Ok(Some(Vec::new()));
+        }
+        let encoding = self.state.encoding();
+        let docs = self.state.docs.clone();
+        let actions = tokio::task::spawn_blocking(move || {
+            let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+            let analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
+            let Some(tree) = analysis.tree else { return Vec::new() };
+            let text = &snapshot.text;
+            // Whole lines: a cursor anywhere on a flagged line offers its fixes.
+            let line_start =
+                |line: u32| text.line_to_byte((line as usize).min(text.len_lines().saturating_sub(1)));
+            let start = line_start(params.range.start.line);
+            let end_line = params.range.end.line as usize;
+            let end = if end_line + 1 < text.len_lines() {
+                text.line_to_byte(end_line + 1)
+            } else {
+                text.len_bytes()
+            };
+            let mut actions = Vec::new();
+            let language = snapshot.language;
+            for d in &analysis.diagnostics {
+                let overlaps = d.range.start <= end && start <= d.range.end;
+                if !overlaps {
+                    continue;
+                }
+                let diagnostic = convert::diagnostic(text, d, encoding);
+                let edit = |edits: &[(std::ops::Range<usize>, String)]| {
+                    let edits = edits
+                        .iter()
+                        .map(|(r, new)| lsp::TextEdit {
+                            range: convert::range(text, r.clone(), encoding),
+                            new_text: new.clone(),
+                        })
+                        .collect();
+                    lsp::WorkspaceEdit {
+                        changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                        ..Default::default()
+                    }
+                };
+                for fix in &d.fixes {
+                    let safe = fix.applicability == aura_analysis::Applicability::Safe;
+                    let title = if safe {
+                        fix.title.clone()
+                    } else {
+                        format!("{} (unsafe: review the change)", fix.title)
+                    };
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title,
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        edit: Some(edit(&fix.edits)),
+                        is_preferred: Some(safe),
+                        ..Default::default()
+                    }));
+                }
+                if let Some(language) = language {
+                    let file = aura_analysis::SourceFile { language, text, tree: &tree };
+                    let line = text.byte_to_line(d.range.start.min(text.len_bytes()));
+                    if let Some((at, insert)) = aura_analysis::rules::suppression_edit(file, line, d.code) {
+                        actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: format!("Suppress {} on this line", d.code),
+                            kind: Some(lsp::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![diagnostic.clone()]),
+                            edit: Some(edit(&[(at..at, insert)])),
+                            is_preferred: Some(false),
+                            ..Default::default()
+                        }));
+                    }
+                }
+            }
+            docs.store_tree(&key, snapshot.revision, tree);
+            actions
+        })
+        .await
+        .map_err(|e| internal(format!("code actions failed: {e}")))?;
+        Ok(Some(actions))
     }
 }
 
