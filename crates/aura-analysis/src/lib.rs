@@ -44,6 +44,15 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{Language, Rope};
 
+/// The text of `node`, or empty when the tree is out of step with the text.
+pub(crate) fn node_text(text: &Rope, node: aura_syntax::tree_sitter::Node<'_>) -> String {
+    let range = node.byte_range();
+    if range.end > text.len_bytes() {
+        return String::new();
+    }
+    text.byte_slice(range).to_string()
+}
+
 /// A parsed file ready for analysis.
 #[derive(Clone, Copy)]
 pub struct SourceFile<'a> {

@@ -11,7 +11,7 @@ use aura_syntax::Rope;
 
 use super::spec::{class::*, resolved, CaseRule, Resolved};
 use super::{maintainability_index, FileMetrics, FunctionMetrics, Halstead, Lines};
-use crate::SourceFile;
+use crate::{node_text, SourceFile};
 
 const CODE: u8 = 1;
 const COMMENT_LINE: u8 = 2;
@@ -252,19 +252,19 @@ impl Walker<'_> {
 
         let atom = c & ATOM != 0 && !p.in_atom;
         let in_atom = p.in_atom || atom;
+        self.stack.push(Entry {
+            class: c,
+            level,
+            inner,
+            depth,
+            frame,
+            muted,
+            else_wrapper,
+            in_bool,
+            in_atom,
+        });
         if c & COMMENT != 0 {
             self.mark(node, COMMENT_LINE);
-            self.stack.push(Entry {
-                class: c,
-                level,
-                inner,
-                depth,
-                frame,
-                muted,
-                else_wrapper,
-                in_bool,
-                in_atom,
-            });
             return false;
         }
         if atom || node.child_count() == 0 && !p.in_atom {
@@ -280,17 +280,6 @@ impl Walker<'_> {
             }
             self.mark(node, CODE);
         }
-        self.stack.push(Entry {
-            class: c,
-            level,
-            inner,
-            depth,
-            frame,
-            muted,
-            else_wrapper,
-            in_bool,
-            in_atom,
-        });
         // Interpolations inside strings hold real code (f-strings, template literals).
         true
     }
@@ -421,11 +410,7 @@ impl Walker<'_> {
     }
 
     fn text_of(&self, node: Node<'_>) -> String {
-        let range = node.byte_range();
-        if range.end > self.text.len_bytes() {
-            return String::new();
-        }
-        self.text.byte_slice(range).to_string()
+        node_text(self.text, node)
     }
 
     fn hash_text(&self, node: Node<'_>) -> u64 {
@@ -587,11 +572,11 @@ fn count_params(list: Node<'_>, r: &Resolved, text: &Rope) -> u32 {
             .collect()
     };
     // C's `f(void)` declares no parameters.
-    if params.len() == 1 && params[0].kind() == "parameter_declaration" {
-        let range = params[0].byte_range();
-        if range.end <= text.len_bytes() && text.byte_slice(range).to_string().trim() == "void" {
-            return 0;
-        }
+    if params.len() == 1
+        && params[0].kind() == "parameter_declaration"
+        && node_text(text, params[0]).trim() == "void"
+    {
+        return 0;
     }
     if r.spec.multi_name_params {
         return params
@@ -607,13 +592,7 @@ fn count_params(list: Node<'_>, r: &Resolved, text: &Rope) -> u32 {
 
 /// The function's own name, or the name it is bound to (`const f = () => ...`).
 fn function_name(node: Node<'_>, r: &Resolved, text: &Rope) -> (String, std::ops::Range<usize>) {
-    let slice = |n: Node<'_>| {
-        let range = n.byte_range();
-        if range.end > text.len_bytes() {
-            return (String::new(), range);
-        }
-        (text.byte_slice(range.clone()).to_string(), range)
-    };
+    let slice = |n: Node<'_>| (node_text(text, n), n.byte_range());
     if let Some(name) = r.field_name.and_then(|f| node.child_by_field_id(f.get())) {
         return slice(name);
     }

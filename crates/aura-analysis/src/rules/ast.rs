@@ -24,7 +24,7 @@ pub(crate) fn call_kinds(lang: &str) -> &'static [&'static str] {
 /// `System.out.println`, `println!`, `new Function`), whitespace removed.
 pub fn callee_name(node: Node<'_>, text: &aura_syntax::Rope) -> Option<String> {
     let t = |n: Node<'_>| -> String {
-        super::node_text(text, n).chars().filter(|c| !c.is_whitespace()).collect()
+        crate::node_text(text, n).chars().filter(|c| !c.is_whitespace()).collect()
     };
     let name = match node.kind() {
         "macro_invocation" => format!("{}!", t(node.child_by_field_name("macro")?)),

@@ -12,12 +12,11 @@ use std::cell::OnceCell;
 
 use aura_config::{RulesConfig, Thresholds};
 use aura_syntax::tree_sitter::Node;
-use aura_syntax::Rope;
 
 pub use ast::callee_name;
 
 use crate::metrics::FileMetrics;
-use crate::{Diagnostic, RuleInfo, SourceFile};
+use crate::{node_text, Diagnostic, RuleInfo, SourceFile};
 
 /// What a rule looks at: the file, its metrics and its nodes grouped by kind.
 pub struct Context<'a> {
@@ -90,14 +89,6 @@ impl<'a> Context<'a> {
     pub fn text(&self, node: Node<'_>) -> String {
         node_text(self.file.text, node)
     }
-}
-
-pub(crate) fn node_text(text: &Rope, node: Node<'_>) -> String {
-    let range = node.byte_range();
-    if range.end > text.len_bytes() {
-        return String::new();
-    }
-    text.byte_slice(range).to_string()
 }
 
 /// A rule: what it declares and how it checks.
