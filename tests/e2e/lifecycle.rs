@@ -16,7 +16,10 @@ fn lifecycle_advertises_only_what_works() {
     assert_eq!(caps["textDocumentSync"]["save"]["includeText"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
     assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
-    for absent in ["hoverProvider", "completionProvider", "definitionProvider", "codeLensProvider"] {
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
+    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["aura.functionMetrics"]));
+    for absent in ["completionProvider", "definitionProvider"] {
         assert!(caps.get(absent).is_none(), "{absent} is advertised but not implemented");
     }
     assert!(client.shutdown().success());

@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod code_actions;
 mod encodings;
+mod function_info;
 mod languages;
 mod lifecycle;
 mod ordering;

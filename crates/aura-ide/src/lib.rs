@@ -7,7 +7,9 @@
 mod analysis;
 pub mod check;
 mod documents;
+mod function_info;
 pub mod metrics;
 
 pub use analysis::{analyse_snapshot, snapshot_symbols, FileAnalysis};
 pub use documents::{Change, ChangeOutcome, Documents, OpenDocument};
+pub use function_info::{complexity_lenses, function_at, hover_markdown, snapshot_metrics, Lens};

@@ -3,6 +3,7 @@
 //! `.await` (tower-lsp runs handlers concurrently, so that is what keeps edits
 //! in arrival order) and push slow work to blocking tasks.
 
+mod commands;
 mod convert;
 mod diagnostics;
 mod transport;
@@ -177,6 +178,12 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+                execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                    commands: commands::ALL.iter().map(|c| c.to_string()).collect(),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -301,6 +308,87 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
         self.quick_fixes(params).await
     }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        let position = params.text_document_position_params;
+        let key = position.text_document.uri.to_string();
+        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
+            return Err(not_open(&key));
+        };
+        let config = self.state.config();
+        if State::too_large(&snapshot, &config) {
+            return Ok(None);
+        }
+        let encoding = self.state.encoding();
+        let docs = self.state.docs.clone();
+        tokio::task::spawn_blocking(move || {
+            let (tree, metrics) = aura_ide::snapshot_metrics(&snapshot);
+            if let Some(tree) = tree {
+                docs.store_tree(&key, snapshot.revision, tree);
+            }
+            let text = &snapshot.text;
+            let offset = aura_syntax::offset_at(text, convert::line_col(position.position), encoding);
+            let function = aura_ide::function_at(metrics.as_ref()?, text, offset)?;
+            Some(lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: aura_ide::hover_markdown(function, &config.rules.thresholds),
+                }),
+                range: Some(convert::range(text, function.name_range.clone(), encoding)),
+            })
+        })
+        .await
+        .map_err(|e| internal(format!("hover failed: {e}")))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> RpcResult<Option<Vec<lsp::CodeLens>>> {
+        let uri = params.text_document.uri;
+        let key = uri.to_string();
+        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
+            return Err(not_open(&key));
+        };
+        let config = self.state.config();
+        if !config.lens.complexity || State::too_large(&snapshot, &config) {
+            return Ok(Some(Vec::new()));
+        }
+        let encoding = self.state.encoding();
+        let docs = self.state.docs.clone();
+        let lenses = tokio::task::spawn_blocking(move || {
+            let (tree, metrics) = aura_ide::snapshot_metrics(&snapshot);
+            if let Some(tree) = tree {
+                docs.store_tree(&key, snapshot.revision, tree);
+            }
+            let Some(metrics) = metrics else { return Vec::new() };
+            aura_ide::complexity_lenses(&metrics)
+                .into_iter()
+                .map(|lens| {
+                    let range = convert::range(&snapshot.text, lens.name_range, encoding);
+                    lsp::CodeLens {
+                        range,
+                        command: Some(lsp::Command {
+                            title: lens.title,
+                            command: commands::FUNCTION_METRICS.to_string(),
+                            arguments: Some(vec![
+                                serde_json::json!(uri),
+                                serde_json::to_value(range.start).unwrap_or_default(),
+                            ]),
+                        }),
+                        data: None,
+                    }
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| internal(format!("code lens failed: {e}")))?;
+        Ok(Some(lenses))
+    }
+
+    async fn execute_command(
+        &self,
+        params: lsp::ExecuteCommandParams,
+    ) -> RpcResult<Option<serde_json::Value>> {
+        commands::execute(&self.state, params).await
+    }
 }
 
 impl Backend {
@@ -394,7 +482,7 @@ impl Backend {
     }
 }
 
-fn not_open(uri: &str) -> RpcError {
+pub(crate) fn not_open(uri: &str) -> RpcError {
     RpcError {
         code: tower_lsp::jsonrpc::ErrorCode::InvalidParams,
         message: format!("document is not open: {uri}").into(),
@@ -402,7 +490,7 @@ fn not_open(uri: &str) -> RpcError {
     }
 }
 
-fn internal(message: String) -> RpcError {
+pub(crate) fn internal(message: String) -> RpcError {
     tracing::error!("{message}");
     RpcError { code: tower_lsp::jsonrpc::ErrorCode::InternalError, message: message.into(), data: None }
 }

@@ -1,0 +1,56 @@
+//! `workspace/executeCommand`: the commands Aura's lenses and editor
+//! integrations invoke. Each answers with data (for scripts and tests) and,
+//! where a person clicked, a message.
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::{Error as RpcError, ErrorCode, Result as RpcResult};
+use tower_lsp::lsp_types as lsp;
+
+use super::{convert, internal, not_open, State};
+
+/// Every function's metrics at a position: `[uri, position]`.
+pub(crate) const FUNCTION_METRICS: &str = "aura.functionMetrics";
+
+/// The commands advertised in `executeCommandProvider`.
+pub(crate) const ALL: &[&str] = &[FUNCTION_METRICS];
+
+fn invalid(message: String) -> RpcError {
+    RpcError { code: ErrorCode::InvalidParams, message: message.into(), data: None }
+}
+
+pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) -> RpcResult<Option<Value>> {
+    match params.command.as_str() {
+        FUNCTION_METRICS => function_metrics(state, params.arguments).await,
+        other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
+    }
+}
+
+/// The metrics of the function whose header holds the position, shown as a
+/// message and returned as the JSON that `aura metrics` prints for it.
+async fn function_metrics(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
+    let usage = || invalid(format!("{FUNCTION_METRICS} takes [uri, position]"));
+    let uri: lsp::Url =
+        arguments.first().and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(usage)?;
+    let position: lsp::Position =
+        arguments.get(1).and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(usage)?;
+    let key = uri.to_string();
+    let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
+    if State::too_large(&snapshot, &state.config()) {
+        return Ok(None);
+    }
+    let encoding = state.encoding();
+    let found = tokio::task::spawn_blocking(move || {
+        let (_, metrics) = aura_ide::snapshot_metrics(&snapshot);
+        let offset = aura_syntax::offset_at(&snapshot.text, convert::line_col(position), encoding);
+        aura_ide::function_at(metrics.as_ref()?, &snapshot.text, offset).cloned()
+    })
+    .await
+    .map_err(|e| internal(format!("{FUNCTION_METRICS} failed: {e}")))?;
+    let Some(f) = found else { return Ok(None) };
+    let message = format!(
+        "{}: cyclomatic {}, cognitive {}, nesting {}, {} parameters, {} code lines, maintainability {:.0}",
+        f.name, f.cyclomatic, f.cognitive, f.nesting, f.params, f.lines.sloc, f.mi
+    );
+    state.client.show_message(lsp::MessageType::INFO, message).await;
+    Ok(serde_json::to_value(&f).ok())
+}
