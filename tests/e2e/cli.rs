@@ -124,3 +124,55 @@ fn config_layers_reach_check_and_config_reports_origins() {
     let schema: Value = serde_json::from_slice(&schema.stdout).unwrap();
     assert!(schema["properties"]["diagnostics"].is_object());
 }
+
+#[test]
+fn duplicates_across_files_are_reported_with_the_other_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "def load_users(path, limit):\n    with open(path) as f:\n        rows = [line.split(',') for line in f if line.strip()]\n    users = [User(r[0], r[1], int(r[2])) for r in rows if len(r) == 3]\n    return users[:limit]\n";
+    std::fs::write(dir.path().join("a.py"), body).unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/b.py"), format!("import os\n\n{body}")).unwrap();
+    let renamed =
+        body.replace("load_users", "load_admins").replace("limit", "count").replace("rows", "lines");
+    // Suppressed in c.py, so only a.py and b.py report, and they point at each other.
+    std::fs::write(dir.path().join("c.py"), format!("# aura: ignore[AUR4]\n{renamed}")).unwrap();
+    let out = check(dir.path(), &["--format", "json", "."]);
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let files = json["files"].as_array().unwrap();
+    let report: Vec<(String, String, String)> = files
+        .iter()
+        .flat_map(|f| {
+            f["diagnostics"].as_array().unwrap().iter().map(move |d| {
+                let related = &d["related"][0];
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    d["code"].as_str().unwrap().to_string(),
+                    format!(
+                        "{}:{}-{}",
+                        related["path"].as_str().unwrap(),
+                        related["start_line"],
+                        related["end_line"]
+                    ),
+                )
+            })
+        })
+        .collect();
+    let expect = |p: &str, c: &str, r: &str| (p.to_string(), c.to_string(), r.to_string());
+    assert_eq!(
+        report,
+        vec![
+            expect("a.py", "AUR401", "pkg/b.py:3-7"),
+            expect("a.py", "AUR402", "c.py:2-6"),
+            expect("pkg/b.py", "AUR401", "a.py:1-5"),
+            expect("pkg/b.py", "AUR402", "c.py:2-6"),
+        ],
+        "{json:#}"
+    );
+    // Thresholds come from the config: at 200 tokens these copies are too short.
+    std::fs::create_dir(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[rules.thresholds]\nduplicate_tokens = 200\n")
+        .unwrap();
+    let out = check(dir.path(), &["--format", "json", "."]);
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert_eq!(json["summary"]["findings"], 0, "{json:#}");
+}

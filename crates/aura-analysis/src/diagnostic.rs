@@ -48,6 +48,19 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     /// Mechanical fixes, most appropriate first.
     pub fixes: Vec<Fix>,
+    /// Other places the finding involves, such as the other copies of a clone.
+    pub related: Vec<Related>,
+}
+
+/// A place in another (or the same) file that a diagnostic points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file, as the caller keyed it (a path or a URI).
+    pub file: String,
+    /// 0-based first and last line, inclusive.
+    pub lines: (u32, u32),
+    /// What is there.
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -58,7 +71,7 @@ impl Diagnostic {
         message: impl Into<String>,
         range: Range<usize>,
     ) -> Self {
-        Diagnostic { code, severity, message: message.into(), range, fixes: Vec::new() }
+        Diagnostic { code, severity, message: message.into(), range, fixes: Vec::new(), related: Vec::new() }
     }
 
     /// The same diagnostic offering `fix`.

@@ -6,13 +6,14 @@
 
 #![warn(missing_docs)]
 
+pub mod clones;
 mod diagnostic;
 pub mod metrics;
 pub mod rules;
 pub mod secrets;
 pub mod syntax_error;
 
-pub use diagnostic::{Applicability, Diagnostic, Fix, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Fix, Related, Severity};
 pub use rules::RuleSettings;
 
 /// What every rule declares about itself, for `aura rules`, SARIF and editors.
@@ -38,7 +39,9 @@ pub struct RuleInfo {
 
 /// Every rule's description, in code order.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
-    std::iter::once(&syntax_error::RULE).chain(rules::RULES.iter().map(|r| &r.info))
+    std::iter::once(&syntax_error::RULE)
+        .chain(rules::RULES.iter().map(|r| &r.info))
+        .chain([&clones::EXACT_RULE, &clones::RENAMED_RULE])
 }
 
 use aura_syntax::tree_sitter::Tree;

@@ -53,6 +53,12 @@ pub struct Thresholds {
     pub file_lines: u32,
     /// AUR107: maintainability index (0–100) below which a function is reported.
     pub maintainability: f64,
+    /// AUR401/AUR402: tokens a duplicated stretch must have (comments excluded).
+    #[schemars(range(min = 10))]
+    pub duplicate_tokens: u32,
+    /// AUR401/AUR402: lines a duplicated stretch must span.
+    #[schemars(range(min = 1))]
+    pub duplicate_lines: u32,
 }
 
 impl Default for Thresholds {
@@ -65,6 +71,8 @@ impl Default for Thresholds {
             params: 5,
             file_lines: 1000,
             maintainability: 20.0,
+            duplicate_tokens: 50,
+            duplicate_lines: 5,
         }
     }
 }

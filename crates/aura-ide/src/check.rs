@@ -38,6 +38,8 @@ pub struct Finding {
     pub end_column: usize,
     /// The text of the start line, for display.
     pub source_line: String,
+    /// Other places involved (the other copies of a clone), 0-based lines.
+    pub related: Vec<aura_analysis::Related>,
 }
 
 /// One analysed file.
@@ -148,35 +150,71 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
     Ok(files)
 }
 
-/// Check every file in `files` in parallel. `on_progress` is called once per file.
+/// Check `files` (from `collect_files`) in parallel; `on_progress` is called
+/// once per file. Files come back in walk order; skipped files with a reason.
+/// Duplicates (AUR401/AUR402) need every file first: the first pass keeps
+/// each file's tokens, the index is built once, and a second parallel pass
+/// asks it for each file's clones.
 pub fn check_files(
     files: &[(PathBuf, bool)],
     options: &CheckOptions,
     on_progress: &(dyn Fn() + Sync),
 ) -> CheckReport {
-    let results: Vec<Option<Result<FileReport, Skipped>>> = files
+    let duplicates = options.rules.is_enabled(aura_analysis::clones::EXACT)
+        || options.rules.is_enabled(aura_analysis::clones::RENAMED);
+    let results: Vec<Option<Result<Checked, Skipped>>> = files
         .par_iter()
         .map(|(path, explicit)| {
-            let result = check_one(path, *explicit, options);
+            let result = load_file(path, *explicit, options).map(|loaded| {
+                loaded.map(|(language, text)| analyse_text(path, language, &text, &options.rules, duplicates))
+            });
             on_progress();
             result
         })
         .collect();
     let mut report = CheckReport::default();
+    let mut checked = Vec::new();
     for result in results.into_iter().flatten() {
         match result {
-            Ok(file) => report.files.push(file),
+            Ok(file) => checked.push(file),
             Err(skipped) => report.skipped.push(skipped),
         }
     }
+    if duplicates {
+        let mut index = aura_analysis::clones::CloneIndex::new(options.rules.clone_settings());
+        for file in &mut checked {
+            if let Some(tokens) = file.tokens.take() {
+                index.insert(&file.report.path.to_string_lossy(), tokens);
+            }
+        }
+        checked.par_iter_mut().for_each(|file| add_clones(file, &index, &options.rules));
+    }
+    report.files = checked.into_iter().map(|c| c.report).collect();
     report
 }
 
-fn check_one(path: &Path, explicit: bool, options: &CheckOptions) -> Option<Result<FileReport, Skipped>> {
-    Some(
-        load_file(path, explicit, options)?
-            .map(|(language, text)| analyse_text(path, language, &text, &options.rules)),
-    )
+/// A checked file and what the duplicate pass needs from it.
+struct Checked {
+    report: FileReport,
+    language: &'static Language,
+    /// Kept only for the duplicate pass.
+    rope: Option<Rope>,
+    tokens: Option<Vec<aura_analysis::clones::Token>>,
+}
+
+fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rules: &RuleSettings) {
+    use aura_analysis::clones::{diagnostics, EXACT, RENAMED};
+    let clones = index.clones_of(&file.report.path.to_string_lossy());
+    let Some(rope) = file.rope.as_ref().filter(|_| !clones.is_empty()) else { return };
+    let found = diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED));
+    for d in found {
+        let line = rope.byte_to_line(d.range.start.min(rope.len_bytes()));
+        if aura_analysis::rules::is_suppressed_in(file.language, rope, line, d.code) {
+            continue;
+        }
+        file.report.findings.push(finding(rope, d));
+    }
+    file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));
 }
 
 /// Read a walked file for analysis: its language and text, a reason to skip
@@ -226,33 +264,45 @@ pub fn load_file(
     }
 }
 
-fn analyse_text(path: &Path, language: &'static Language, text: &str, rules: &RuleSettings) -> FileReport {
+fn finding(rope: &Rope, d: aura_analysis::Diagnostic) -> Finding {
+    let start = line_col_at(rope, d.range.start, PositionEncoding::Utf32);
+    let end = line_col_at(rope, d.range.end, PositionEncoding::Utf32);
+    let line_idx = start.line as usize;
+    let line_len = aura_syntax::line_content_len(rope, line_idx);
+    let line_start = rope.line_to_byte(line_idx);
+    let source_line = rope.byte_slice(line_start..line_start + line_len).to_string();
+    Finding {
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        line: line_idx + 1,
+        column: start.col as usize + 1,
+        end_line: end.line as usize + 1,
+        end_column: end.col as usize + 1,
+        source_line,
+        related: d.related,
+    }
+}
+
+fn analyse_text(
+    path: &Path,
+    language: &'static Language,
+    text: &str,
+    rules: &RuleSettings,
+    keep_tokens: bool,
+) -> Checked {
     let rope = Rope::from_str(text);
-    let findings = match parse(language, &rope, None) {
-        Some(tree) => analyze_with(SourceFile { language, text: &rope, tree: &tree }, rules)
-            .into_iter()
-            .map(|d| {
-                let start = line_col_at(&rope, d.range.start, PositionEncoding::Utf32);
-                let end = line_col_at(&rope, d.range.end, PositionEncoding::Utf32);
-                let line_idx = start.line as usize;
-                let line_len = aura_syntax::line_content_len(&rope, line_idx);
-                let line_start = rope.line_to_byte(line_idx);
-                let source_line = rope.byte_slice(line_start..line_start + line_len).to_string();
-                Finding {
-                    code: d.code,
-                    severity: d.severity,
-                    message: d.message,
-                    line: line_idx + 1,
-                    column: start.col as usize + 1,
-                    end_line: end.line as usize + 1,
-                    end_column: end.col as usize + 1,
-                    source_line,
-                }
-            })
-            .collect(),
-        None => Vec::new(),
+    let (findings, tokens) = match parse(language, &rope, None) {
+        Some(tree) => {
+            let file = SourceFile { language, text: &rope, tree: &tree };
+            let findings = analyze_with(file, rules).into_iter().map(|d| finding(&rope, d)).collect();
+            (findings, keep_tokens.then(|| aura_analysis::clones::tokenize(file)))
+        }
+        None => (Vec::new(), None),
     };
     // A trailing newline does not start another line.
     let lines = rope.len_lines() - usize::from(text.ends_with('\n') || text.is_empty());
-    FileReport { path: path.to_path_buf(), language: language.id.as_str(), lines, findings }
+    let report = FileReport { path: path.to_path_buf(), language: language.id.as_str(), lines, findings };
+    let rope = keep_tokens.then_some(rope);
+    Checked { report, language, rope, tokens }
 }

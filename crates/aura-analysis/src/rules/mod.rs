@@ -147,9 +147,15 @@ fn matches(selector: &str, code: &str) -> bool {
     selector.eq_ignore_ascii_case("ALL") || code.starts_with(&selector.to_ascii_uppercase())
 }
 
+/// Every rule that settings can turn on or off: the per-file rules, then the
+/// workspace-wide duplicate rules (run by the caller over a clone index).
+fn selectable() -> impl Iterator<Item = &'static RuleInfo> {
+    RULES.iter().map(|r| &r.info).chain([&crate::clones::EXACT_RULE, &crate::clones::RENAMED_RULE])
+}
+
 /// Whether `selector` names at least one rule (AUR001 included).
 pub fn is_known_selector(selector: &str) -> bool {
-    matches(selector, crate::syntax_error::CODE) || RULES.iter().any(|r| matches(selector, r.info.code))
+    matches(selector, crate::syntax_error::CODE) || selectable().any(|r| matches(selector, r.code))
 }
 
 impl RuleSettings {
@@ -163,12 +169,11 @@ impl RuleSettings {
             .filter(|s| !is_known_selector(s))
             .map(|s| format!("rules: `{s}` matches no rule code (see `aura rules`)"))
             .collect();
-        let enabled = RULES
-            .iter()
-            .map(|rule| {
-                let code = rule.info.code;
+        let enabled = selectable()
+            .map(|info| {
+                let code = info.code;
                 let selected = if config.select.is_empty() {
-                    rule.info.default_enabled
+                    info.default_enabled
                 } else {
                     config.select.iter().any(|s| matches(s, code))
                 };
@@ -181,7 +186,15 @@ impl RuleSettings {
 
     /// Whether the rule with `code` runs.
     pub fn is_enabled(&self, code: &str) -> bool {
-        RULES.iter().zip(&self.enabled).any(|(r, on)| *on && r.info.code == code)
+        selectable().zip(&self.enabled).any(|(r, on)| *on && r.code == code)
+    }
+
+    /// Clone-detection limits from the thresholds.
+    pub fn clone_settings(&self) -> crate::clones::CloneSettings {
+        crate::clones::CloneSettings {
+            min_tokens: self.thresholds.duplicate_tokens.max(10) as usize,
+            min_lines: self.thresholds.duplicate_lines.max(1),
+        }
     }
 }
 
@@ -202,19 +215,27 @@ pub fn find(code: &str) -> Option<&'static RuleInfo> {
     if code.eq_ignore_ascii_case(crate::syntax_error::CODE) {
         return Some(&crate::syntax_error::RULE);
     }
-    RULES.iter().map(|r| &r.info).find(|r| r.code.eq_ignore_ascii_case(code))
+    selectable().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// Whether a suppression comment on the diagnostic's line (or alone on the
 /// line above) silences `code`: `aura: ignore` or `aura: ignore[AUR101, AUR2]`.
 pub fn is_suppressed(file: SourceFile<'_>, line: usize, code: &str) -> bool {
-    let text = file.text;
-    let comment_tokens: Vec<&str> = file
-        .language
+    is_suppressed_in(file.language, file.text, line, code)
+}
+
+/// [`is_suppressed`] for a file whose tree is gone (the duplicate pass).
+pub fn is_suppressed_in(
+    language: &aura_syntax::Language,
+    text: &aura_syntax::Rope,
+    line: usize,
+    code: &str,
+) -> bool {
+    let comment_tokens: Vec<&str> = language
         .line_comment
         .iter()
         .map(String::as_str)
-        .chain(file.language.block_comment.iter().map(|(open, _)| open.as_str()))
+        .chain(language.block_comment.iter().map(|(open, _)| open.as_str()))
         .collect();
     let silences = |line_idx: usize, alone: bool| {
         if line_idx >= text.len_lines() {

@@ -22,6 +22,12 @@ pub fn render(report: &CheckReport) -> String {
                         "start": {"line": d.line, "column": d.column},
                         "end": {"line": d.end_line, "column": d.end_column},
                     },
+                    "related": d.related.iter().map(|r| json!({
+                        "path": display_path(std::path::Path::new(&r.file)),
+                        "start_line": r.lines.0 + 1,
+                        "end_line": r.lines.1 + 1,
+                        "message": r.message,
+                    })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })
         })

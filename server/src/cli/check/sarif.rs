@@ -53,6 +53,14 @@ pub fn render(report: &CheckReport) -> String {
                         },
                     },
                 }],
+                "relatedLocations": f.related.iter().enumerate().map(|(i, r)| json!({
+                    "id": i,
+                    "message": {"text": r.message},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": display_path(std::path::Path::new(&r.file))},
+                        "region": {"startLine": r.lines.0 + 1, "endLine": r.lines.1 + 1},
+                    },
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -52,6 +52,17 @@ pub fn render(report: &CheckReport, color: bool) -> String {
                 "",
                 "^".repeat(width)
             );
+            for r in &f.related {
+                let _ = writeln!(
+                    out,
+                    "{:gutter$} {blue}={reset} {}: {}:{}-{}",
+                    "",
+                    r.message,
+                    display_path(std::path::Path::new(&r.file)),
+                    r.lines.0 + 1,
+                    r.lines.1 + 1
+                );
+            }
         }
     }
     let s = Summary::of(report);

@@ -1,0 +1,463 @@
+//! Token-based clone detection (AUR401 exact, AUR402 renamed): files become
+//! streams of syntax-tree leaves (comments dropped), each leaf hashed twice —
+//! as written, and with identifiers and literals replaced by placeholders.
+//! A [`CloneIndex`] keeps every file's tokens and a winnowed sample of
+//! k-gram hashes (Schleimer, Wilkerson and Aiken's *winnowing*, the MOSS
+//! scheme), sized so that every shared run of at least `min_tokens` tokens
+//! shares a sample. A hit is checked token by token and grown to a maximal
+//! match in both directions, so hash collisions never become findings and the
+//! reported extent does not depend on where the samples fell.
+//!
+//! The index is incremental: replacing one file removes its samples and adds
+//! the new ones, which is what lets the language server keep a workspace-wide
+//! index up to date on every edit.
+
+mod tokens;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
+
+pub use tokens::{tokenize, Token};
+
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::RuleInfo;
+
+/// Code of exact duplicates.
+pub const EXACT: &str = "AUR401";
+/// Code of duplicates that differ only in names and literals.
+pub const RENAMED: &str = "AUR402";
+
+/// AUR401's description.
+pub static EXACT_RULE: RuleInfo = RuleInfo {
+    code: EXACT,
+    name: "duplicate-code",
+    summary: "a run of code repeated token for token elsewhere in the file or workspace",
+    default_severity: Severity::Warning,
+    category: "duplicate",
+    default_enabled: true,
+    doc: include_str!("../rules/docs/AUR401.md"),
+    fix: None,
+};
+
+/// AUR402's description.
+pub static RENAMED_RULE: RuleInfo = RuleInfo {
+    code: RENAMED,
+    name: "near-duplicate-code",
+    summary: "a run of code repeated elsewhere with only identifiers or literals changed",
+    default_severity: Severity::Info,
+    category: "duplicate",
+    default_enabled: true,
+    doc: include_str!("../rules/docs/AUR402.md"),
+    fix: None,
+};
+
+/// Postings examined per sample hash. Boilerplate shared by hundreds of files
+/// (licence headers are comments and never get here, but import blocks do)
+/// would otherwise make one query cost the whole workspace.
+const MAX_POSTINGS: usize = 256;
+
+/// How long a clone must be to be reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloneSettings {
+    /// Minimum tokens in each copy.
+    pub min_tokens: usize,
+    /// Minimum lines spanned by each copy.
+    pub min_lines: u32,
+}
+
+impl Default for CloneSettings {
+    fn default() -> Self {
+        CloneSettings { min_tokens: 50, min_lines: 5 }
+    }
+}
+
+impl CloneSettings {
+    /// k-gram length and winnowing window: any common run of
+    /// `gram + window - 1 = min_tokens` tokens contains a common sample.
+    fn gram_and_window(&self) -> (usize, usize) {
+        let min = self.min_tokens.max(2);
+        let gram = min.div_ceil(2);
+        (gram, min - gram + 1)
+    }
+}
+
+/// One clone as seen from the queried file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clone {
+    /// Bytes of this copy.
+    pub range: Range<usize>,
+    /// 0-based first and last line of this copy.
+    pub lines: (u32, u32),
+    /// Tokens in each copy.
+    pub tokens: usize,
+    /// Whether the copies are identical token for token (else only names or
+    /// literals differ).
+    pub exact: bool,
+    /// The file holding the other copy (may be the same file).
+    pub other: String,
+    /// 0-based first and last line of the other copy.
+    pub other_lines: (u32, u32),
+}
+
+/// Hashes are already well mixed; hashing them again is wasted work.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Postings = HashMap<u64, Vec<(u32, u32)>, BuildHasherDefault<Identity>>;
+
+struct Entry {
+    key: String,
+    tokens: Arc<[Token]>,
+    samples: Vec<(u64, u32)>,
+}
+
+/// Every indexed file's tokens and samples; see the module documentation.
+pub struct CloneIndex {
+    settings: CloneSettings,
+    ids: HashMap<String, u32>,
+    entries: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    postings: Postings,
+}
+
+impl std::fmt::Debug for CloneIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloneIndex")
+            .field("files", &self.ids.len())
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl CloneIndex {
+    /// An empty index reporting clones of at least `settings`' size.
+    pub fn new(settings: CloneSettings) -> CloneIndex {
+        CloneIndex {
+            settings,
+            ids: HashMap::new(),
+            entries: Vec::new(),
+            free: Vec::new(),
+            postings: Postings::default(),
+        }
+    }
+
+    /// The size limits this index was built for.
+    pub fn settings(&self) -> CloneSettings {
+        self.settings
+    }
+
+    /// Files indexed.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no file is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Whether `key` is indexed.
+    pub fn contains(&self, key: &str) -> bool {
+        self.ids.contains_key(key)
+    }
+
+    /// Index `tokens` under `key`, replacing what was there.
+    pub fn insert(&mut self, key: &str, tokens: Vec<Token>) {
+        self.remove(key);
+        let samples = winnow(&tokens, self.settings);
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.entries.push(None);
+                (self.entries.len() - 1) as u32
+            }
+        };
+        for (hash, at) in &samples {
+            self.postings.entry(*hash).or_default().push((id, *at));
+        }
+        self.entries[id as usize] = Some(Entry { key: key.to_string(), tokens: tokens.into(), samples });
+        self.ids.insert(key.to_string(), id);
+    }
+
+    /// Forget `key`; returns whether it was indexed.
+    pub fn remove(&mut self, key: &str) -> bool {
+        let Some(id) = self.ids.remove(key) else { return false };
+        if let Some(entry) = self.entries[id as usize].take() {
+            for (hash, _) in &entry.samples {
+                if let Some(list) = self.postings.get_mut(hash) {
+                    list.retain(|(file, _)| *file != id);
+                    if list.is_empty() {
+                        self.postings.remove(hash);
+                    }
+                }
+            }
+        }
+        self.free.push(id);
+        true
+    }
+
+    /// Every clone of code in `key` (against itself and every other file),
+    /// at least as long as the index's settings, in source order.
+    pub fn clones_of(&self, key: &str) -> Vec<Clone> {
+        let Some(entry) =
+            self.ids.get(key).and_then(|id| self.entries[*id as usize].as_ref().map(|e| (*id, e)))
+        else {
+            return Vec::new();
+        };
+        let (id, entry) = entry;
+        let a = &entry.tokens[..];
+        let (gram, _) = self.settings.gram_and_window();
+        // Per (other file, diagonal): how far along this file a match has
+        // already been grown, so a long clone is grown once, not once per sample.
+        let mut covered: HashMap<(u32, i64), usize> = HashMap::new();
+        let mut matches = Vec::new();
+        // Stretches of this file that match themselves at a small offset (a
+        // table of similar lines): periodic, so copies inside them are repetition.
+        let mut periodic: Vec<Range<usize>> = Vec::new();
+        for &(hash, p) in &entry.samples {
+            let p = p as usize;
+            let Some(list) = self.postings.get(&hash) else { continue };
+            for &(other_id, q) in list.iter().take(MAX_POSTINGS) {
+                let q = q as usize;
+                if other_id == id && q == p {
+                    continue;
+                }
+                let diagonal = q as i64 - p as i64;
+                if covered.get(&(other_id, diagonal)).is_some_and(|end| p < *end) {
+                    continue;
+                }
+                let Some(other) = self.entries[other_id as usize].as_ref() else { continue };
+                let b = &other.tokens[..];
+                if p + gram > a.len() || q + gram > b.len() || !same(&a[p..p + gram], &b[q..q + gram]) {
+                    continue;
+                }
+                let (mut s1, mut s2) = (p, q);
+                while s1 > 0 && s2 > 0 && a[s1 - 1].norm == b[s2 - 1].norm {
+                    s1 -= 1;
+                    s2 -= 1;
+                }
+                let (mut e1, mut e2) = (p + gram, q + gram);
+                while e1 < a.len() && e2 < b.len() && a[e1].norm == b[e2].norm {
+                    e1 += 1;
+                    e2 += 1;
+                }
+                covered.insert((other_id, diagonal), e1);
+                if other_id == id && s1 < e2 && s2 < e1 {
+                    periodic.push(s1.min(s2)..e1.max(e2));
+                    continue;
+                }
+                matches.push((other_id, s1, s2, e1 - s1));
+            }
+        }
+        let mut out = Vec::new();
+        for (other_id, s1, s2, len) in matches {
+            let inside = |r: &Range<usize>| r.start <= s1.min(s2) && s1.max(s2) + len <= r.end;
+            if other_id == id && periodic.iter().any(inside) {
+                continue;
+            }
+            let Some(other) = self.entries[other_id as usize].as_ref() else { continue };
+            let b = &other.tokens[..];
+            // Exact copies take precedence: the token-for-token runs inside the
+            // match are reported as such, and the renamed match only when no
+            // run is long enough on its own.
+            let mut exact_runs = Vec::new();
+            let mut run_start = 0;
+            for i in 0..=len {
+                if i == len || a[s1 + i].exact != b[s2 + i].exact {
+                    if let Some(clone) =
+                        self.clone_of(a, b, s1 + run_start, s2 + run_start, i - run_start, true, &other.key)
+                    {
+                        exact_runs.push(clone);
+                    }
+                    run_start = i + 1;
+                }
+            }
+            if exact_runs.is_empty() {
+                out.extend(self.clone_of(a, b, s1, s2, len, false, &other.key));
+            } else {
+                out.append(&mut exact_runs);
+            }
+        }
+        out.sort_by(|x, y| {
+            (x.range.start, x.range.end, &x.other, x.other_lines).cmp(&(
+                y.range.start,
+                y.range.end,
+                &y.other,
+                y.other_lines,
+            ))
+        });
+        out
+    }
+}
+
+impl CloneIndex {
+    /// The clone of `len` tokens at `s1` in `a` and `s2` in `b`, if it is long enough.
+    #[allow(clippy::too_many_arguments)]
+    fn clone_of(
+        &self,
+        a: &[Token],
+        b: &[Token],
+        s1: usize,
+        s2: usize,
+        len: usize,
+        exact: bool,
+        other: &str,
+    ) -> Option<Clone> {
+        if len == 0 || len < self.settings.min_tokens {
+            return None;
+        }
+        let (e1, e2) = (s1 + len, s2 + len);
+        let lines = (a[s1].line, a[e1 - 1].end_line);
+        let other_lines = (b[s2].line, b[e2 - 1].end_line);
+        let long_enough = |(first, last): (u32, u32)| last - first + 1 >= self.settings.min_lines;
+        if !long_enough(lines) || !long_enough(other_lines) {
+            return None;
+        }
+        Some(Clone {
+            range: a[s1].start as usize..a[e1 - 1].end as usize,
+            lines,
+            tokens: len,
+            exact,
+            other: other.to_string(),
+            other_lines,
+        })
+    }
+}
+
+fn same(a: &[Token], b: &[Token]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.norm == y.norm)
+}
+
+/// The winnowed k-gram samples of `tokens`: in every window of `window`
+/// consecutive k-gram hashes, the smallest (the rightmost on ties), each
+/// position recorded once.
+fn winnow(tokens: &[Token], settings: CloneSettings) -> Vec<(u64, u32)> {
+    let (gram, window) = settings.gram_and_window();
+    if tokens.len() < gram + window - 1 {
+        return Vec::new();
+    }
+    const BASE: u64 = 0x100_0000_01b3;
+    let top = (1..gram).fold(1u64, |acc, _| acc.wrapping_mul(BASE));
+    let mut hashes = Vec::with_capacity(tokens.len() - gram + 1);
+    let mut h = 0u64;
+    for (i, t) in tokens.iter().enumerate() {
+        if i >= gram {
+            h = h.wrapping_sub(u64::from(tokens[i - gram].norm).wrapping_mul(top));
+        }
+        h = h.wrapping_mul(BASE).wrapping_add(u64::from(t.norm));
+        if i + 1 >= gram {
+            // Spread the bits so the minimum is not biased towards small token hashes.
+            hashes.push(mix(h));
+        }
+    }
+    let mut samples = Vec::new();
+    let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut last = usize::MAX;
+    for i in 0..hashes.len() {
+        while deque.back().is_some_and(|&j| hashes[j] >= hashes[i]) {
+            deque.pop_back();
+        }
+        deque.push_back(i);
+        if deque.front().is_some_and(|&j| j + window <= i) {
+            deque.pop_front();
+        }
+        if i + 1 >= window {
+            let min = deque[0];
+            if min != last {
+                samples.push((hashes[min], min as u32));
+                last = min;
+            }
+        }
+    }
+    samples
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// Turn the clones of one file into diagnostics: one per copy in this file,
+/// pointing at every other copy. A region inside a larger one of the same kind
+/// joins it rather than repeating the finding.
+pub fn diagnostics(clones: &[Clone], exact_on: bool, renamed_on: bool) -> Vec<Diagnostic> {
+    /// (bytes, lines, exact, tokens, the other copies)
+    type Region = (Range<usize>, (u32, u32), bool, usize, Vec<Related>);
+    let mut regions: Vec<Region> = Vec::new();
+    for clone in clones {
+        if (clone.exact && !exact_on) || (!clone.exact && !renamed_on) {
+            continue;
+        }
+        let related = Related {
+            file: clone.other.clone(),
+            lines: clone.other_lines,
+            message: if clone.exact { "the same code".to_string() } else { "similar code".to_string() },
+        };
+        let holder = regions.iter_mut().find(|(range, _, exact, _, _)| {
+            *exact == clone.exact && range.start <= clone.range.start && clone.range.end <= range.end
+        });
+        match holder {
+            Some((_, _, _, _, others)) => {
+                if !others.iter().any(|r| r.file == related.file && r.lines == related.lines) {
+                    others.push(related);
+                }
+            }
+            None => {
+                regions.push((clone.range.clone(), clone.lines, clone.exact, clone.tokens, vec![related]))
+            }
+        }
+    }
+    regions
+        .into_iter()
+        .map(|(range, lines, exact, tokens, related)| {
+            let first = &related[0];
+            let name = first.file.rsplit(['/', '\\']).next().unwrap_or(&first.file);
+            let more = match related.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            let span = lines.1 - lines.0 + 1;
+            let place = format!("{name}:{}–{}{more}", first.lines.0 + 1, first.lines.1 + 1);
+            let (code, severity, message) = if exact {
+                (
+                    EXACT,
+                    EXACT_RULE.default_severity,
+                    format!("{span} lines ({tokens} tokens) duplicated at {place}"),
+                )
+            } else {
+                (
+                    RENAMED,
+                    RENAMED_RULE.default_severity,
+                    format!(
+                        "{span} lines ({tokens} tokens) repeat {place} with only names or literals changed"
+                    ),
+                )
+            };
+            let mut d = Diagnostic::new(code, severity, message, range);
+            d.related = related;
+            d
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
