@@ -9,3 +9,4 @@ mod languages;
 mod lifecycle;
 mod ordering;
 mod support;
+mod workspace;

@@ -149,6 +149,14 @@ impl Client {
         }
     }
 
+    /// Whether a message matching `pred` already arrived (and is unclaimed).
+    pub fn received(&mut self, pred: impl Fn(&Value) -> bool) -> bool {
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.backlog.push(msg);
+        }
+        self.backlog.iter().any(pred)
+    }
+
     /// The next `publishDiagnostics` for `uri` with the given version.
     pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
         let msg = self

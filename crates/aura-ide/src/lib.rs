@@ -9,6 +9,7 @@ pub mod check;
 mod documents;
 mod function_info;
 pub mod metrics;
+pub mod workspace;
 
 pub use analysis::{analyse_snapshot, snapshot_symbols, FileAnalysis};
 pub use documents::{Change, ChangeOutcome, Documents, OpenDocument};

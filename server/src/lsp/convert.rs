@@ -58,8 +58,29 @@ pub fn diagnostic(text: &Rope, d: &Diagnostic, encoding: PositionEncoding) -> ls
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
         source: Some("aura".to_string()),
         message: d.message.clone(),
+        related_information: related(&d.related),
         ..lsp::Diagnostic::default()
     }
+}
+
+/// Related places keyed by URI (the server keys files by URI). A related line
+/// range covers whole lines: the other file's text may not be at hand.
+fn related(related: &[aura_analysis::Related]) -> Option<Vec<lsp::DiagnosticRelatedInformation>> {
+    let out: Vec<_> = related
+        .iter()
+        .filter_map(|r| {
+            let uri = lsp::Url::parse(&r.file).ok()?;
+            let range = lsp::Range {
+                start: lsp::Position { line: r.lines.0, character: 0 },
+                end: lsp::Position { line: r.lines.1 + 1, character: 0 },
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location { uri, range },
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    (!out.is_empty()).then_some(out)
 }
 
 fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {

@@ -8,7 +8,60 @@ use std::time::Duration;
 use dashmap::DashMap;
 use tower_lsp::lsp_types as lsp;
 
+use aura_config::Config;
+
 use super::{convert, State};
+
+/// Every diagnostic of an open document, in protocol form, with the version
+/// it belongs to: the rules of its snapshot plus its clones against the
+/// workspace index (which it updates with the document's live tokens).
+/// `None` when the document is not open or the analysis failed.
+pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<(i32, Vec<lsp::Diagnostic>)> {
+    let (snapshot, version, desynced) = state.docs.snapshot(key)?;
+    let too_large = State::too_large(&snapshot, &config);
+    if !config.diagnostics.enable || desynced || too_large {
+        if too_large {
+            tracing::info!(uri = %key, bytes = snapshot.text.len_bytes(), "over files.max_size; not analysed");
+        }
+        return Some((version, Vec::new()));
+    }
+    let encoding = state.encoding();
+    let docs = state.docs.clone();
+    let workspace = state.workspace.clone();
+    let task_key = key.to_string();
+    let task = tokio::task::spawn_blocking(move || {
+        // Selector problems are reported when config loads; here only the settings matter.
+        let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+        let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
+        let duplicates = rules.is_enabled(aura_analysis::clones::EXACT)
+            || rules.is_enabled(aura_analysis::clones::RENAMED);
+        if let (Some(tree), Some(language), true) = (&analysis.tree, snapshot.language, duplicates) {
+            let file = aura_analysis::SourceFile { language, text: &snapshot.text, tree };
+            let tokens = aura_analysis::clones::tokenize(file);
+            let found = workspace.update_and_query(&task_key, tokens, &rules);
+            analysis.diagnostics.extend(found.into_iter().filter(|d| {
+                let line = snapshot.text.byte_to_line(d.range.start.min(snapshot.text.len_bytes()));
+                !aura_analysis::rules::is_suppressed_in(language, &snapshot.text, line, d.code)
+            }));
+            analysis.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+        }
+        if let Some(tree) = analysis.tree {
+            docs.store_tree(&task_key, snapshot.revision, tree);
+        }
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| convert::diagnostic(&snapshot.text, d, encoding))
+            .collect::<Vec<_>>()
+    });
+    match task.await {
+        Ok(d) => Some((version, d)),
+        Err(err) => {
+            tracing::error!(uri = %key, "analysis failed: {err}");
+            None
+        }
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct Scheduler {
@@ -18,6 +71,10 @@ pub(crate) struct Scheduler {
 
 impl Scheduler {
     pub(crate) fn schedule(&self, state: &State, uri: lsp::Url) {
+        // Editors that pull diagnostics ask when they want them.
+        if state.pulls_diagnostics() {
+            return;
+        }
         let key = uri.to_string();
         let generation = {
             let mut entry = self.generations.entry(key.clone()).or_insert(0);
@@ -36,39 +93,7 @@ impl Scheduler {
             if !current(&state) {
                 return;
             }
-            let Some((snapshot, version, desynced)) = state.docs.snapshot(&key) else { return };
-            let too_large = State::too_large(&snapshot, &config);
-            let analysable = config.diagnostics.enable && !desynced && !too_large;
-            let encoding = state.encoding();
-            let diagnostics = if analysable {
-                let docs = state.docs.clone();
-                let task_key = key.clone();
-                let task = tokio::task::spawn_blocking(move || {
-                    // Selector problems are reported when config loads; here only the settings matter.
-                    let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-                    let analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
-                    if let Some(tree) = analysis.tree {
-                        docs.store_tree(&task_key, snapshot.revision, tree);
-                    }
-                    analysis
-                        .diagnostics
-                        .iter()
-                        .map(|d| convert::diagnostic(&snapshot.text, d, encoding))
-                        .collect::<Vec<_>>()
-                });
-                match task.await {
-                    Ok(d) => d,
-                    Err(err) => {
-                        tracing::error!(uri = %key, "analysis failed: {err}");
-                        return;
-                    }
-                }
-            } else {
-                if too_large {
-                    tracing::info!(uri = %key, bytes = snapshot.text.len_bytes(), "over files.max_size; not analysed");
-                }
-                Vec::new()
-            };
+            let Some((version, diagnostics)) = compute(&state, &key, config).await else { return };
             // A newer edit supersedes this result.
             if !current(&state) || state.docs.version(&key) != Some(version) {
                 return;

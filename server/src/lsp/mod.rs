@@ -6,7 +6,9 @@
 mod commands;
 mod convert;
 mod diagnostics;
+mod pull;
 mod transport;
+mod workspace;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -30,6 +32,7 @@ pub(crate) struct State {
     encoding: Arc<RwLock<PositionEncoding>>,
     config: Arc<RwLock<ConfigState>>,
     scheduler: Arc<Scheduler>,
+    workspace: Arc<workspace::Workspace>,
     /// Whether `shutdown` was received; LSP wants exit status 1 otherwise.
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -43,9 +46,45 @@ struct ConfigState {
     current: Config,
     supports_pull: bool,
     supports_watch: bool,
+    /// The editor shows `$/progress` (`window.workDoneProgress`).
+    supports_progress: bool,
+    /// The editor pulls document diagnostics (`textDocument.diagnostic`).
+    pulls_diagnostics: bool,
 }
 
 impl State {
+    fn flag(&self, read: impl Fn(&ConfigState) -> bool) -> bool {
+        self.config.read().map(|c| read(&c)).unwrap_or(false)
+    }
+
+    pub(crate) fn pulls_diagnostics(&self) -> bool {
+        self.flag(|c| c.pulls_diagnostics)
+    }
+
+    /// Workspace diagnostics go with document pulls: Aura advertises both or neither.
+    pub(crate) fn pulls_workspace_diagnostics(&self) -> bool {
+        self.pulls_diagnostics()
+    }
+
+    pub(crate) fn supports_progress(&self) -> bool {
+        self.flag(|c| c.supports_progress)
+    }
+
+    pub(crate) fn root(&self) -> Option<PathBuf> {
+        self.config.read().ok().and_then(|c| c.root.clone())
+    }
+
+    /// Options for reading workspace files, as `aura check` would.
+    pub(crate) fn check_options(&self) -> aura_ide::check::CheckOptions {
+        let config = self.config();
+        let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+        aura_ide::check::CheckOptions {
+            max_file_size: config.files.max_size,
+            exclude: config.files.exclude,
+            rules,
+        }
+    }
+
     fn encoding(&self) -> PositionEncoding {
         self.encoding.read().map(|e| *e).unwrap_or_default()
     }
@@ -72,6 +111,16 @@ impl State {
         Ok(())
     }
 
+    /// Re-analyse open documents under the new settings; rebuild the clone
+    /// index when its size limits changed.
+    fn after_config_change(&self) {
+        let (rules, _) = aura_analysis::RuleSettings::from_config(&self.config().rules);
+        if self.workspace.settings_changed(&rules) {
+            tokio::spawn(workspace::scan(self.clone()));
+        }
+        self.scheduler.reschedule_all(self);
+    }
+
     async fn report_config(&self, result: Result<(), String>) {
         if let Err(message) = result {
             tracing::warn!("invalid configuration: {message}");
@@ -88,10 +137,14 @@ impl State {
             return;
         }
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String("**/.aura/config.toml".to_string()),
-                kind: None,
-            }],
+            watchers: vec![
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/.aura/config.toml".to_string()),
+                    kind: None,
+                },
+                // Source files, so the workspace index follows changes made outside the editor.
+                lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String(source_glob()), kind: None },
+            ],
         };
         let registration = lsp::Registration {
             id: "aura-config-watch".to_string(),
@@ -147,6 +200,10 @@ impl LanguageServer for Backend {
             state.init_options = params.initialization_options.clone().filter(|v| !v.is_null());
             state.supports_pull =
                 params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            state.supports_progress =
+                params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+            state.pulls_diagnostics =
+                params.capabilities.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
             state.supports_watch = params
                 .capabilities
                 .workspace
@@ -157,7 +214,8 @@ impl LanguageServer for Backend {
         }
         // The configuration is resolved in `initialized`, where errors can be shown;
         // nothing reads it before then.
-        tracing::info!(?encoding, "initialize");
+        let pulls = self.state.pulls_diagnostics();
+        tracing::info!(?encoding, pulls, "initialize");
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -179,6 +237,15 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                diagnostic_provider: pulls.then(|| {
+                    lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                        identifier: Some("aura".to_string()),
+                        // Duplicates span files: an edit here can change findings there.
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
                 code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
                 execute_command_provider: Some(lsp::ExecuteCommandOptions {
                     commands: commands::ALL.iter().map(|c| c.to_string()).collect(),
@@ -200,6 +267,8 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             state.watch_config_files().await;
             state.pull_client_settings().await;
+            // After the settings are known; open documents are analysed meanwhile.
+            workspace::scan(state).await;
         });
     }
 
@@ -223,6 +292,7 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         // Applied before any `.await`: this is what keeps edits in order.
+        self.state.workspace.note_edit();
         let uri = params.text_document.uri;
         let key = uri.to_string();
         let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
@@ -249,14 +319,33 @@ impl LanguageServer for Backend {
         if let Some(text) = params.text {
             self.state.docs.resync(&key, &text);
         }
-        self.state.scheduler.schedule(&self.state, params.text_document.uri);
+        // A save is when copies elsewhere are worth re-checking against this file.
+        self.state.scheduler.reschedule_all(&self.state);
+        if self.state.pulls_diagnostics() {
+            let client = self.state.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.workspace_diagnostic_refresh().await {
+                    tracing::debug!("workspace/diagnostic/refresh: {err}");
+                }
+            });
+        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
-        self.state.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // The index goes back to what is on disk (the buffer may not have been saved).
+        let (workspace, options, keep) = (
+            self.state.workspace.clone(),
+            self.state.check_options(),
+            self.state.pulls_workspace_diagnostics(),
+        );
+        let key = uri.to_string();
+        tokio::task::spawn_blocking(move || workspace.reindex_from_disk(&key, &options, keep));
+        if !self.state.pulls_diagnostics() {
+            self.state.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -271,13 +360,59 @@ impl LanguageServer for Backend {
             let result = self.state.reload_config();
             self.state.report_config(result).await;
         }
-        self.state.scheduler.reschedule_all(&self.state);
+        self.state.after_config_change();
     }
 
-    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
-        let result = self.state.reload_config();
-        self.state.report_config(result).await;
-        self.state.scheduler.reschedule_all(&self.state);
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let (config_files, sources): (Vec<_>, Vec<_>) =
+            params.changes.into_iter().partition(|c| c.uri.path().ends_with("/.aura/config.toml"));
+        if !config_files.is_empty() {
+            let result = self.state.reload_config();
+            self.state.report_config(result).await;
+        }
+        // Files changed outside the editor (a checkout, a formatter): re-index
+        // those that are not open; open ones are indexed from their buffer.
+        let closed: Vec<String> = sources
+            .iter()
+            .map(|c| c.uri.to_string())
+            .filter(|k| self.state.docs.snapshot(k).is_none())
+            .collect();
+        if !closed.is_empty() {
+            let (workspace, options, keep) = (
+                self.state.workspace.clone(),
+                self.state.check_options(),
+                self.state.pulls_workspace_diagnostics(),
+            );
+            let _ = tokio::task::spawn_blocking(move || {
+                for key in closed {
+                    workspace.reindex_from_disk(&key, &options, keep);
+                }
+            })
+            .await;
+        }
+        self.state.after_config_change();
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> RpcResult<lsp::DocumentDiagnosticReportResult> {
+        let key = params.text_document.uri.to_string();
+        if self.state.docs.snapshot(&key).is_none() {
+            return Err(not_open(&key));
+        }
+        let (_, items) = diagnostics::compute(&self.state, &key, self.state.config())
+            .await
+            .ok_or_else(|| internal(format!("analysis of {key} failed")))?;
+        let report = pull::document_report(items, params.previous_result_id.as_deref());
+        Ok(lsp::DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> RpcResult<lsp::WorkspaceDiagnosticReportResult> {
+        Ok(pull::workspace_report(&self.state, params).await)
     }
 
     async fn document_symbol(
@@ -482,6 +617,15 @@ impl Backend {
     }
 }
 
+/// `**/*.{py,js,...}` over every registered extension.
+fn source_glob() -> String {
+    let mut extensions: Vec<&str> =
+        registry().iter().flat_map(|l| l.extensions.iter().map(String::as_str)).collect();
+    extensions.sort_unstable();
+    extensions.dedup();
+    format!("**/*.{{{}}}", extensions.join(","))
+}
+
 pub(crate) fn not_open(uri: &str) -> RpcError {
     RpcError {
         code: tower_lsp::jsonrpc::ErrorCode::InvalidParams,
@@ -544,6 +688,7 @@ pub async fn serve() -> bool {
             encoding: Arc::new(RwLock::new(PositionEncoding::Utf16)),
             config: Arc::new(RwLock::new(ConfigState::default())),
             scheduler: Arc::new(Scheduler::default()),
+            workspace: Arc::new(workspace::Workspace::default()),
             shut_down: flag,
         },
     })
