@@ -136,6 +136,9 @@ fn duplicates_across_files_are_reported_with_the_other_copy() {
         body.replace("load_users", "load_admins").replace("limit", "count").replace("rows", "lines");
     // Suppressed in c.py, so only a.py and b.py report, and they point at each other.
     std::fs::write(dir.path().join("c.py"), format!("# aura: ignore[AUR4]\n{renamed}")).unwrap();
+    // AUR402 is off by default.
+    std::fs::create_dir(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[rules]\nextend_select = [\"AUR402\"]\n").unwrap();
     let out = check(dir.path(), &["--format", "json", "."]);
     let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
     let files = json["files"].as_array().unwrap();
@@ -169,9 +172,11 @@ fn duplicates_across_files_are_reported_with_the_other_copy() {
         "{json:#}"
     );
     // Thresholds come from the config: at 200 tokens these copies are too short.
-    std::fs::create_dir(dir.path().join(".aura")).unwrap();
-    std::fs::write(dir.path().join(".aura/config.toml"), "[rules.thresholds]\nduplicate_tokens = 200\n")
-        .unwrap();
+    std::fs::write(
+        dir.path().join(".aura/config.toml"),
+        "[rules]\nextend_select = [\"AUR402\"]\n[rules.thresholds]\nduplicate_tokens = 200\n",
+    )
+    .unwrap();
     let out = check(dir.path(), &["--format", "json", "."]);
     let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
     assert_eq!(json["summary"]["findings"], 0, "{json:#}");

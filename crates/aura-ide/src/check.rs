@@ -197,15 +197,19 @@ pub fn check_files(
 struct Checked {
     report: FileReport,
     language: &'static Language,
-    /// Kept only for the duplicate pass.
-    rope: Option<Rope>,
     tokens: Option<Vec<aura_analysis::clones::Token>>,
 }
 
 fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rules: &RuleSettings) {
     use aura_analysis::clones::{diagnostics, EXACT, RENAMED};
     let clones = index.clones_of(&file.report.path.to_string_lossy());
-    let Some(rope) = file.rope.as_ref().filter(|_| !clones.is_empty()) else { return };
+    if clones.is_empty() {
+        return;
+    }
+    // Texts are not kept between the passes (that would double the peak
+    // memory); the few files with copies are read again.
+    let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
+    let rope = &Rope::from_str(&text);
     let found = diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED));
     for d in found {
         let line = rope.byte_to_line(d.range.start.min(rope.len_bytes()));
@@ -303,6 +307,5 @@ fn analyse_text(
     // A trailing newline does not start another line.
     let lines = rope.len_lines() - usize::from(text.ends_with('\n') || text.is_empty());
     let report = FileReport { path: path.to_path_buf(), language: language.id.as_str(), lines, findings };
-    let rope = keep_tokens.then_some(rope);
-    Checked { report, language, rope, tokens }
+    Checked { report, language, tokens }
 }

@@ -128,5 +128,7 @@ pub fn tokenize(file: SourceFile<'_>) -> Vec<Token> {
             }
         }
     }
+    // The index keeps these for every file of the workspace.
+    out.shrink_to_fit();
     out
 }
