@@ -56,6 +56,9 @@ impl Default for Workspace {
 /// Files scanned per blocking task: small enough that progress moves and an
 /// edit waits at most one batch.
 const BATCH: usize = 16;
+/// A workspace larger than this (someone opened their home folder) is only
+/// partly indexed: the first files in walk order, and a warning in the log.
+const MAX_FILES: usize = 50_000;
 /// The scan waits while the person typed within this window.
 const QUIET: Duration = Duration::from_millis(300);
 
@@ -145,7 +148,7 @@ pub(crate) async fn scan(state: State) {
                 .collect::<Vec<_>>()
         })
     };
-    let files = match tokio::task::spawn_blocking(walk).await {
+    let mut files = match tokio::task::spawn_blocking(walk).await {
         Ok(Ok(files)) => files,
         Ok(Err(err)) => {
             tracing::warn!("workspace scan skipped: {err}");
@@ -156,6 +159,13 @@ pub(crate) async fn scan(state: State) {
             return;
         }
     };
+    if files.len() > MAX_FILES {
+        tracing::warn!(
+            found = files.len(),
+            "workspace has more than {MAX_FILES} source files; indexing the first"
+        );
+        files.truncate(MAX_FILES);
+    }
     let progress = Progress::begin(&state, files.len()).await;
     let started = Instant::now();
     let mut index = Some(CloneIndex::new(options.rules.clone_settings()));

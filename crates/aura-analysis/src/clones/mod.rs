@@ -124,6 +124,24 @@ impl Hasher for Identity {
 
 type Postings = HashMap<u64, Vec<(u32, u32)>, BuildHasherDefault<Identity>>;
 
+/// For small structured keys (file id and diagonal): a finaliser, not SipHash.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 struct Entry {
     key: String,
     tokens: Arc<[Token]>,
@@ -228,7 +246,7 @@ impl CloneIndex {
         let (gram, _) = self.settings.gram_and_window();
         // Per (other file, diagonal): how far along this file a match has
         // already been grown, so a long clone is grown once, not once per sample.
-        let mut covered: HashMap<(u32, i64), usize> = HashMap::new();
+        let mut covered: HashMap<u64, usize, BuildHasherDefault<Mixed>> = HashMap::default();
         let mut matches = Vec::new();
         // Stretches of this file that match themselves at a small offset (a
         // table of similar lines): periodic, so copies inside them are repetition.
@@ -241,8 +259,8 @@ impl CloneIndex {
                 if other_id == id && q == p {
                     continue;
                 }
-                let diagonal = q as i64 - p as i64;
-                if covered.get(&(other_id, diagonal)).is_some_and(|end| p < *end) {
+                let diagonal = (u64::from(other_id) << 40) ^ (q as i64 - p as i64) as u64;
+                if covered.get(&diagonal).is_some_and(|end| p < *end) {
                     continue;
                 }
                 let Some(other) = self.entries[other_id as usize].as_ref() else { continue };
@@ -260,7 +278,7 @@ impl CloneIndex {
                     e1 += 1;
                     e2 += 1;
                 }
-                covered.insert((other_id, diagonal), e1);
+                covered.insert(diagonal, e1);
                 if other_id == id && s1 < e2 && s2 < e1 {
                     periodic.push(s1.min(s2)..e1.max(e2));
                     continue;
