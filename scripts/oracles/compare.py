@@ -100,6 +100,45 @@ def radon(args):
     report("radon cyclomatic", pairs, "cyclomatic", explain)
 
 
+def complexipy(args):
+    """Cognitive complexity against complexipy (its own Rust implementation of
+    the SonarSource paper for Python), function by function."""
+    import complexipy as cx
+    root = os.path.realpath(args.dir)
+    ours = aura_functions(root, exclude=("site-packages",))
+    pairs = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in ("site-packages", "__pycache__")]
+        for name in filenames:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                result = cx.file_complexity(path)
+            except Exception:  # complexipy refuses files it cannot parse
+                continue
+            for fn in result.functions:
+                mine = ours.get((os.path.normpath(path), fn.line_start))
+                if mine is not None:
+                    pairs.append(((path, fn.line_start), mine["cognitive"], fn.complexity, fn.name))
+
+    def explain(key, a, o):
+        fn = ours[(os.path.normpath(key[0]), key[1])]
+        with open(key[0], encoding="utf-8", errors="replace") as f:
+            body = f.read().splitlines()[fn["start_line"]:fn["end_line"]]
+        if a < o and any(l.lstrip().startswith(("def ", "async def ")) for l in body):
+            return "nested function: complexipy adds its complexity to the enclosing one, aura reports it separately"
+        if a < o and any("lambda" in l for l in body):
+            return "lambda: complexipy counts structures inside lambdas toward the enclosing function"
+        if any(" if " in l and " else " in l for l in body):
+            return f"conditional expression present: aura {'+' if a > o else '-'}{abs(a - o)}"
+        if any(("[" in l or "(" in l) and " for " in l for l in body):
+            return f"comprehension present: aura {'+' if a > o else '-'}{abs(a - o)}"
+        return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
+
+    report("complexipy cognitive", pairs, "cognitive", explain)
+
+
 def jscpd(args):
     """Duplicated-line Jaccard between jscpd's weak mode and AUR401 on one tree.
 
@@ -165,11 +204,13 @@ def main():
     p = sub.add_parser("radon")
     p.add_argument("dir", nargs="?", default=sysconfig.get_paths()["stdlib"])
     p.add_argument("--site", default=None)
+    p = sub.add_parser("complexipy")
+    p.add_argument("dir", nargs="?", default=sysconfig.get_paths()["stdlib"])
     p = sub.add_parser("jscpd")
     p.add_argument("dir")
     p.add_argument("--format", default="python", help="jscpd format name (python, javascript, go, ...)")
     args = parser.parse_args()
-    {"radon": radon, "jscpd": jscpd}[args.tool](args)
+    {"radon": radon, "complexipy": complexipy, "jscpd": jscpd}[args.tool](args)
 
 
 if __name__ == "__main__":
