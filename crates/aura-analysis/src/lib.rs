@@ -87,10 +87,25 @@ pub fn analyze_with_metrics(
 ) -> Vec<Diagnostic> {
     let mut out = syntax_error::check(file.tree, file.text);
     out.extend(rules::check(file, metrics, settings));
-    out.retain(|d| {
-        let line = file.text.byte_to_line(d.range.start.min(file.text.len_bytes()));
-        !rules::is_suppressed(file, line, d.code)
-    });
-    out.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    rules::drop_suppressed(file.language, file.text, &mut out);
+    out.sort_by_key(position_order);
     out
+}
+
+/// Add diagnostics found outside the per-file pass (duplicates, which need
+/// the whole workspace) to a file's own: those a suppression comment silences
+/// are dropped, and the list stays in position order.
+pub fn merge_into(
+    language: &Language,
+    text: &Rope,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut extra: Vec<Diagnostic>,
+) {
+    rules::drop_suppressed(language, text, &mut extra);
+    diagnostics.append(&mut extra);
+    diagnostics.sort_by_key(position_order);
+}
+
+fn position_order(d: &Diagnostic) -> (usize, usize, &'static str) {
+    (d.range.start, d.range.end, d.code)
 }

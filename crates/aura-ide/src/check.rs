@@ -160,8 +160,7 @@ pub fn check_files(
     options: &CheckOptions,
     on_progress: &(dyn Fn() + Sync),
 ) -> CheckReport {
-    let duplicates = options.rules.is_enabled(aura_analysis::clones::EXACT)
-        || options.rules.is_enabled(aura_analysis::clones::RENAMED);
+    let duplicates = options.rules.clones_enabled();
     let results: Vec<Option<Result<Checked, Skipped>>> = files
         .par_iter()
         .map(|(path, explicit)| {
@@ -210,14 +209,9 @@ fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rul
     // memory); the few files with copies are read again.
     let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
     let rope = &Rope::from_str(&text);
-    let found = diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED));
-    for d in found {
-        let line = rope.byte_to_line(d.range.start.min(rope.len_bytes()));
-        if aura_analysis::rules::is_suppressed_in(file.language, rope, line, d.code) {
-            continue;
-        }
-        file.report.findings.push(finding(rope, d));
-    }
+    let mut found = diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED));
+    aura_analysis::rules::drop_suppressed(file.language, rope, &mut found);
+    file.report.findings.extend(found.into_iter().map(|d| finding(rope, d)));
     file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));
 }
 

@@ -33,17 +33,13 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         // Selector problems are reported when config loads; here only the settings matter.
         let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
         let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
-        let duplicates = rules.is_enabled(aura_analysis::clones::EXACT)
-            || rules.is_enabled(aura_analysis::clones::RENAMED);
-        if let (Some(tree), Some(language), true) = (&analysis.tree, snapshot.language, duplicates) {
+        if let (Some(tree), Some(language), true) =
+            (&analysis.tree, snapshot.language, rules.clones_enabled())
+        {
             let file = aura_analysis::SourceFile { language, text: &snapshot.text, tree };
             let tokens = aura_analysis::clones::tokenize(file);
             let found = workspace.update_and_query(&task_key, tokens, &rules);
-            analysis.diagnostics.extend(found.into_iter().filter(|d| {
-                let line = snapshot.text.byte_to_line(d.range.start.min(snapshot.text.len_bytes()));
-                !aura_analysis::rules::is_suppressed_in(language, &snapshot.text, line, d.code)
-            }));
-            analysis.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+            aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
         }
         if let Some(tree) = analysis.tree {
             docs.store_tree(&task_key, snapshot.revision, tree);

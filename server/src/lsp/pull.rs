@@ -55,11 +55,7 @@ pub(crate) async fn workspace_report(
             let Some(file) = ws.files.get(&key) else { continue };
             let Ok(uri) = lsp::Url::parse(&key) else { continue };
             let mut found = file.diagnostics.clone();
-            found.extend(ws.query(&key, &rules).into_iter().filter(|d| {
-                let line = file.text.byte_to_line(d.range.start.min(file.text.len_bytes()));
-                !aura_analysis::rules::is_suppressed_in(file.language, &file.text, line, d.code)
-            }));
-            found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+            aura_analysis::merge_into(file.language, &file.text, &mut found, ws.query(&key, &rules));
             let diagnostics: Vec<_> =
                 found.iter().map(|d| convert::diagnostic(&file.text, d, encoding)).collect();
             let id = result_id(&diagnostics);

@@ -189,6 +189,11 @@ impl RuleSettings {
         selectable().zip(&self.enabled).any(|(r, on)| *on && r.code == code)
     }
 
+    /// Whether either duplicate rule (AUR401, AUR402) runs.
+    pub fn clones_enabled(&self) -> bool {
+        self.is_enabled(crate::clones::EXACT) || self.is_enabled(crate::clones::RENAMED)
+    }
+
     /// Clone-detection limits from the thresholds.
     pub fn clone_settings(&self) -> crate::clones::CloneSettings {
         crate::clones::CloneSettings {
@@ -218,14 +223,22 @@ pub fn find(code: &str) -> Option<&'static RuleInfo> {
     selectable().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
-/// Whether a suppression comment on the diagnostic's line (or alone on the
-/// line above) silences `code`: `aura: ignore` or `aura: ignore[AUR101, AUR2]`.
-pub fn is_suppressed(file: SourceFile<'_>, line: usize, code: &str) -> bool {
-    is_suppressed_in(file.language, file.text, line, code)
+/// Drop the diagnostics that a suppression comment silences.
+pub fn drop_suppressed(
+    language: &aura_syntax::Language,
+    text: &aura_syntax::Rope,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    diagnostics.retain(|d| {
+        let line = text.byte_to_line(d.range.start.min(text.len_bytes()));
+        !is_suppressed(language, text, line, d.code)
+    });
 }
 
-/// [`is_suppressed`] for a file whose tree is gone (the duplicate pass).
-pub fn is_suppressed_in(
+/// Whether a suppression comment on `line` (or alone on the line above)
+/// silences `code`: `aura: ignore` or `aura: ignore[AUR101, AUR2]`. Needs only
+/// the text, so it also serves files whose tree is gone (the duplicate pass).
+pub fn is_suppressed(
     language: &aura_syntax::Language,
     text: &aura_syntax::Rope,
     line: usize,
