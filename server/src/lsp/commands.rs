@@ -6,7 +6,7 @@ use serde_json::Value;
 use tower_lsp::jsonrpc::{Error as RpcError, ErrorCode, Result as RpcResult};
 use tower_lsp::lsp_types as lsp;
 
-use super::{convert, internal, not_open, State};
+use super::State;
 
 /// Every function's metrics at a position: `[uri, position]`.
 pub(crate) const FUNCTION_METRICS: &str = "aura.functionMetrics";
@@ -33,20 +33,7 @@ async fn function_metrics(state: &State, arguments: Vec<Value>) -> RpcResult<Opt
         arguments.first().and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(usage)?;
     let position: lsp::Position =
         arguments.get(1).and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(usage)?;
-    let key = uri.to_string();
-    let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
-    if State::too_large(&snapshot, &state.config()) {
-        return Ok(None);
-    }
-    let encoding = state.encoding();
-    let found = tokio::task::spawn_blocking(move || {
-        let (_, metrics) = aura_ide::snapshot_metrics(&snapshot);
-        let offset = aura_syntax::offset_at(&snapshot.text, convert::line_col(position), encoding);
-        aura_ide::function_at(metrics.as_ref()?, &snapshot.text, offset).cloned()
-    })
-    .await
-    .map_err(|e| internal(format!("{FUNCTION_METRICS} failed: {e}")))?;
-    let Some(f) = found else { return Ok(None) };
+    let Some((_, f)) = state.function_at(uri.as_ref(), position).await? else { return Ok(None) };
     let message = format!(
         "{}: cyclomatic {}, cognitive {}, nesting {}, {} parameters, {} code lines, maintainability {:.0}",
         f.name, f.cyclomatic, f.cognitive, f.nesting, f.params, f.lines.sloc, f.mi

@@ -13,9 +13,10 @@ mod workspace;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
+use aura_analysis::metrics::{FileMetrics, FunctionMetrics};
 use aura_config::{Config, Layer, Origin};
 use aura_ide::{ChangeOutcome, Documents};
-use aura_syntax::{registry, Document, PositionEncoding};
+use aura_syntax::{registry, Document, PositionEncoding, Snapshot};
 use serde::{Deserialize, Serialize};
 use tower_lsp::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp::lsp_types as lsp;
@@ -83,6 +84,50 @@ impl State {
             exclude: config.files.exclude,
             rules,
         }
+    }
+
+    /// The metrics of an open document, computed off the protocol task (the
+    /// tree parsed for them is stored back). `None` for plain text and for
+    /// documents over `files.max_size`; an error when it is not open.
+    pub(crate) async fn metrics(&self, key: &str) -> RpcResult<Option<(Snapshot, FileMetrics)>> {
+        let (snapshot, _, _) = self.docs.snapshot(key).ok_or_else(|| not_open(key))?;
+        if State::too_large(&snapshot, &self.config()) {
+            return Ok(None);
+        }
+        let (docs, key) = (self.docs.clone(), key.to_string());
+        tokio::task::spawn_blocking(move || {
+            let (tree, metrics) = aura_ide::snapshot_metrics(&snapshot);
+            if let Some(tree) = tree {
+                docs.store_tree(&key, snapshot.revision, tree);
+            }
+            metrics.map(|m| (snapshot, m))
+        })
+        .await
+        .map_err(|e| internal(format!("metrics failed: {e}")))
+    }
+
+    /// The function whose header holds `position` (see `aura_ide::function_at`),
+    /// with the snapshot its ranges belong to.
+    pub(crate) async fn function_at(
+        &self,
+        key: &str,
+        position: lsp::Position,
+    ) -> RpcResult<Option<(Snapshot, FunctionMetrics)>> {
+        let Some((snapshot, metrics)) = self.metrics(key).await? else { return Ok(None) };
+        let offset = aura_syntax::offset_at(&snapshot.text, convert::line_col(position), self.encoding());
+        let function = aura_ide::function_at(&metrics, &snapshot.text, offset).cloned();
+        Ok(function.map(|f| (snapshot, f)))
+    }
+
+    /// Re-read closed files from disk into the workspace index, off the protocol task.
+    pub(crate) fn reindex_from_disk(&self, keys: Vec<String>) -> tokio::task::JoinHandle<()> {
+        let (workspace, options, keep) =
+            (self.workspace.clone(), self.check_options(), self.pulls_workspace_diagnostics());
+        tokio::task::spawn_blocking(move || {
+            for key in keys {
+                workspace.reindex_from_disk(&key, &options, keep);
+            }
+        })
     }
 
     fn encoding(&self) -> PositionEncoding {
@@ -336,13 +381,7 @@ impl LanguageServer for Backend {
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
         // The index goes back to what is on disk (the buffer may not have been saved).
-        let (workspace, options, keep) = (
-            self.state.workspace.clone(),
-            self.state.check_options(),
-            self.state.pulls_workspace_diagnostics(),
-        );
-        let key = uri.to_string();
-        tokio::task::spawn_blocking(move || workspace.reindex_from_disk(&key, &options, keep));
+        self.state.reindex_from_disk(vec![uri.to_string()]);
         if !self.state.pulls_diagnostics() {
             self.state.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
@@ -378,17 +417,7 @@ impl LanguageServer for Backend {
             .filter(|k| self.state.docs.snapshot(k).is_none())
             .collect();
         if !closed.is_empty() {
-            let (workspace, options, keep) = (
-                self.state.workspace.clone(),
-                self.state.check_options(),
-                self.state.pulls_workspace_diagnostics(),
-            );
-            let _ = tokio::task::spawn_blocking(move || {
-                for key in closed {
-                    workspace.reindex_from_disk(&key, &options, keep);
-                }
-            })
-            .await;
+            let _ = self.state.reindex_from_disk(closed).await;
         }
         self.state.after_config_change();
     }
@@ -447,74 +476,48 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let position = params.text_document_position_params;
         let key = position.text_document.uri.to_string();
-        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
-            return Err(not_open(&key));
-        };
-        let config = self.state.config();
-        if State::too_large(&snapshot, &config) {
+        let Some((snapshot, function)) = self.state.function_at(&key, position.position).await? else {
             return Ok(None);
-        }
-        let encoding = self.state.encoding();
-        let docs = self.state.docs.clone();
-        tokio::task::spawn_blocking(move || {
-            let (tree, metrics) = aura_ide::snapshot_metrics(&snapshot);
-            if let Some(tree) = tree {
-                docs.store_tree(&key, snapshot.revision, tree);
-            }
-            let text = &snapshot.text;
-            let offset = aura_syntax::offset_at(text, convert::line_col(position.position), encoding);
-            let function = aura_ide::function_at(metrics.as_ref()?, text, offset)?;
-            Some(lsp::Hover {
-                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value: aura_ide::hover_markdown(function, &config.rules.thresholds),
-                }),
-                range: Some(convert::range(text, function.name_range.clone(), encoding)),
-            })
-        })
-        .await
-        .map_err(|e| internal(format!("hover failed: {e}")))
+        };
+        let thresholds = self.state.config().rules.thresholds;
+        Ok(Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: aura_ide::hover_markdown(&function, &thresholds),
+            }),
+            range: Some(convert::range(&snapshot.text, function.name_range.clone(), self.state.encoding())),
+        }))
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> RpcResult<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri;
         let key = uri.to_string();
-        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else {
-            return Err(not_open(&key));
-        };
-        let config = self.state.config();
-        if !config.lens.complexity || State::too_large(&snapshot, &config) {
+        if !self.state.config().lens.complexity {
+            self.state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
             return Ok(Some(Vec::new()));
         }
+        let Some((snapshot, metrics)) = self.state.metrics(&key).await? else {
+            return Ok(Some(Vec::new()));
+        };
         let encoding = self.state.encoding();
-        let docs = self.state.docs.clone();
-        let lenses = tokio::task::spawn_blocking(move || {
-            let (tree, metrics) = aura_ide::snapshot_metrics(&snapshot);
-            if let Some(tree) = tree {
-                docs.store_tree(&key, snapshot.revision, tree);
-            }
-            let Some(metrics) = metrics else { return Vec::new() };
-            aura_ide::complexity_lenses(&metrics)
-                .into_iter()
-                .map(|lens| {
-                    let range = convert::range(&snapshot.text, lens.name_range, encoding);
-                    lsp::CodeLens {
-                        range,
-                        command: Some(lsp::Command {
-                            title: lens.title,
-                            command: commands::FUNCTION_METRICS.to_string(),
-                            arguments: Some(vec![
-                                serde_json::json!(uri),
-                                serde_json::to_value(range.start).unwrap_or_default(),
-                            ]),
-                        }),
-                        data: None,
-                    }
-                })
-                .collect()
-        })
-        .await
-        .map_err(|e| internal(format!("code lens failed: {e}")))?;
+        let lenses = aura_ide::complexity_lenses(&metrics)
+            .into_iter()
+            .map(|lens| {
+                let range = convert::range(&snapshot.text, lens.name_range, encoding);
+                lsp::CodeLens {
+                    range,
+                    command: Some(lsp::Command {
+                        title: lens.title,
+                        command: commands::FUNCTION_METRICS.to_string(),
+                        arguments: Some(vec![
+                            serde_json::json!(uri),
+                            serde_json::to_value(range.start).unwrap_or_default(),
+                        ]),
+                    }),
+                    data: None,
+                }
+            })
+            .collect();
         Ok(Some(lenses))
     }
 

@@ -6,7 +6,7 @@
 //! what the person sees.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,6 @@ pub(crate) struct Workspace {
     last_edit: AtomicU64,
     /// Bumped by each scan, so a superseded scan stops.
     scan_epoch: AtomicU64,
-    pub(crate) scanned: AtomicBool,
 }
 
 impl Default for Workspace {
@@ -48,7 +47,6 @@ impl Default for Workspace {
             started: Instant::now(),
             last_edit: AtomicU64::new(0),
             scan_epoch: AtomicU64::new(0),
-            scanned: AtomicBool::new(false),
         }
     }
 }
@@ -130,10 +128,7 @@ pub(crate) async fn scan(state: State) {
     let Some(root) = state.root() else { return };
     let ws = state.workspace.clone();
     let epoch = ws.scan_epoch.fetch_add(1, Ordering::SeqCst) + 1;
-    let config = state.config();
-    let (rules, _) = RuleSettings::from_config(&config.rules);
-    let options =
-        CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone(), rules };
+    let options = state.check_options();
     let keep_diagnostics = state.pulls_workspace_diagnostics();
     let walk_options = options.clone();
     let walk_root = root.clone();
@@ -218,7 +213,6 @@ pub(crate) async fn scan(state: State) {
     if let (Some(index), Ok(mut current)) = (index, ws.clones.write()) {
         *current = index;
     }
-    ws.scanned.store(true, Ordering::SeqCst);
     tracing::info!(files = indexed, ms = started.elapsed().as_millis() as u64, "workspace indexed");
     progress.end(&state, indexed).await;
     // Open documents put their live text back into the new index.
