@@ -29,7 +29,7 @@ mod weight {
     pub const CONVERSATION_PRIMARY: f32 = 3.0;
     pub const CONVERSATION_OTHER: f32 = 1.5;
     pub const INTENT: f32 = 0.5;
-    pub const INTENT_CAP: f32 = 1.0;
+    pub const INTENT_CAP: f32 = 1.5;
     pub const LANGUAGE_MATCH: f32 = 0.5;
     pub const LANGUAGE_MISMATCH: f32 = -3.0;
     pub const LANGUAGE_UNKNOWN: f32 = -1.0;
@@ -453,4 +453,68 @@ fn budget(program: &Program, context_window: usize) -> Budget {
     };
     let guidance = context_window / 16;
     Budget { context_window, output, guidance, context: context_window - output - guidance }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(text: &str) -> Decision {
+        Router::new().route(&Request { text: text.into(), ..Request::default() })
+    }
+
+    #[test]
+    fn every_program_is_reachable_from_its_own_phrasings() {
+        let catalog = aura_catalog::Catalog::builtin();
+        let mut unreachable = Vec::new();
+        for program in &catalog.programs {
+            let hits =
+                program.phrasings.iter().filter(|p| route(p).programs[0].number == program.number).count();
+            if hits * 2 < program.phrasings.len() {
+                unreachable.push(format!("{} ({}/{})", program.number, hits, program.phrasings.len()));
+            }
+        }
+        assert!(unreachable.is_empty(), "programs not reached by most of their phrasings: {unreachable:?}");
+    }
+
+    #[test]
+    fn decisions_explain_themselves_and_compose_tiers() {
+        let d = Router::new().route(&Request {
+            text: "which composite index fits this filter".into(),
+            code: Some("SELECT * FROM events WHERE user_id = 42".into()),
+            ..Request::default()
+        });
+        assert_eq!(d.top_program().number, 51, "{:?}", d.programs);
+        assert!(d.top_program().reasons.iter().any(|r| r.why.contains("index")));
+        assert_eq!(d.tiers[0].domain, "database-systems");
+        assert!(d.tiers.iter().take(3).any(|t| t.domain == "foundation"));
+        assert!(d.programs.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(d.budget.output + d.budget.guidance + d.budget.context == d.budget.context_window);
+    }
+
+    #[test]
+    fn diagnostics_at_the_cursor_pick_the_repair_program() {
+        let d = Router::new().route(&Request {
+            text: "fix".into(),
+            language: Some("python".into()),
+            code: Some("query = 'SELECT * FROM t WHERE id = ' + user_id".into()),
+            diagnostics: vec!["AUR305".into()],
+            ..Request::default()
+        });
+        assert_eq!(d.top_program().number, 11, "{:?}", d.programs);
+    }
+
+    #[test]
+    fn routing_is_deterministic_and_total_on_odd_input() {
+        for text in ["", "   ", "?", "🙂🙂", &"word ".repeat(5000)] {
+            let a = route(text);
+            let b = route(text);
+            assert_eq!(
+                a.programs.iter().map(|p| p.number).collect::<Vec<_>>(),
+                b.programs.iter().map(|p| p.number).collect::<Vec<_>>()
+            );
+            assert_eq!(a.programs.len(), PROGRAMS_LISTED);
+            assert!(!a.tiers.is_empty());
+        }
+    }
 }
