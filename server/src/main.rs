@@ -27,6 +27,13 @@ fn main() -> ExitCode {
         cli::Command::Metrics(metrics) => cli::metrics::run(metrics),
         cli::Command::Rules => cli::rules::list(),
         cli::Command::Rule(rule) => cli::rules::show(&rule.code),
+        cli::Command::Programs(args) => cli::dispatch::programs(args.format),
+        cli::Command::Tiers(args) => cli::dispatch::tiers(args.format),
+        cli::Command::Modules(args) => cli::dispatch::modules(args),
+        cli::Command::Route(args) => cli::dispatch::route(args),
+        cli::Command::Prompt(args) => cli::dispatch::prompt(args),
+        cli::Command::Eval(cli::EvalCommand::Routing(args)) => cli::dispatch::eval_routing(args),
+        cli::Command::Feedback(cli::FeedbackCommand::Reset(args)) => cli::dispatch::feedback_reset(args),
     }
 }
 

@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod code_actions;
+mod dispatch;
 mod encodings;
 mod function_info;
 mod languages;

@@ -100,7 +100,10 @@ impl Context {
             code_terms: Terms::new(code),
             named_languages,
             language,
-            imports: imports(code),
+            imports: match request.language.as_deref() {
+                Some(l) => imports_in(normalise_language(l), code),
+                None => imports(code),
+            },
             signals,
         }
     }
@@ -337,6 +340,37 @@ lazy_regex!(go_import, r#"(?m)^\s*(?:import\s+)?(?:\w+\s+)?"([\w.-]+(?:/[\w.-]+)
 lazy_regex!(rust_use, r"(?m)^\s*(?:pub\s+)?use\s+([a-z_][\w]*)::");
 lazy_regex!(java_import, r"(?m)^\s*import\s+(?:static\s+)?([a-z][\w]*(?:\.[a-z][\w]*)?)");
 lazy_regex!(cs_using, r"(?m)^\s*using\s+([A-Z]\w*(?:\.[A-Z]\w*)?)(?:\.\w+)*\s*;");
+
+/// Top-level import names in `code` written in `language` (a language id or
+/// a file extension); unknown languages try every syntax.
+pub fn imports_in(language: &str, code: &str) -> BTreeSet<String> {
+    let patterns: &[&Regex] = match language {
+        "python" | "py" => &[py_import()],
+        "javascript" | "typescript" | "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" => &[js_import()],
+        "rust" | "rs" => &[rust_use()],
+        "java" | "kotlin" | "kt" => &[java_import()],
+        "csharp" | "cs" => &[cs_using()],
+        "go" => return go_imports(code),
+        _ => return imports(code),
+    };
+    let mut out = BTreeSet::new();
+    for re in patterns {
+        for c in re.captures_iter(code) {
+            if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+                out.insert(m.as_str().to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn go_imports(code: &str) -> BTreeSet<String> {
+    go_import()
+        .captures_iter(code)
+        .filter(|c| c[1].contains('/') || !c[1].contains('.'))
+        .map(|c| c[1].to_owned())
+        .collect()
+}
 
 /// Top-level import names in `code`, whatever its language: `django`,
 /// `react`, `@playwright/test`, `org.junit`, `Microsoft.AspNetCore`.

@@ -15,7 +15,7 @@ use aura_catalog::{Catalog, Module};
 use globset::{Glob, GlobMatcher};
 use serde::Serialize;
 
-use crate::context::imports;
+use crate::context::imports_in;
 
 const MAX_FILES: usize = 20_000;
 const MAX_SOURCE_FILES: usize = 2_000;
@@ -118,12 +118,11 @@ pub fn detect(root: &Path) -> Activation {
                 }
             }
         }
-        let is_source =
-            path.extension().and_then(|e| e.to_str()).is_some_and(|e| SOURCE_EXTENSIONS.contains(&e));
-        if is_source && sources < MAX_SOURCE_FILES {
+        let extension = path.extension().and_then(|e| e.to_str()).filter(|e| SOURCE_EXTENSIONS.contains(e));
+        if let Some(extension) = extension.filter(|_| sources < MAX_SOURCE_FILES) {
             sources += 1;
             let body = text.get_or_insert_with(&mut read);
-            for import in imports(body) {
+            for import in imports_in(extension, body) {
                 for m in &matchers {
                     if m.module.detect.imports.iter().any(|i| imports_module(&import, i)) {
                         evidence

@@ -227,7 +227,7 @@ impl Router {
                 if let Some(adj) = feedback.get(&program.number) {
                     add("your past choices here".into(), *adj);
                 }
-                let score = reasons.iter().map(|r| r.weight).sum();
+                let score = reasons.iter().map(|r| r.weight).sum::<f32>() + 0.0;
                 reasons.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
                 RankedProgram {
                     number: program.number,
@@ -390,7 +390,7 @@ fn score_tiers(
                 code: tier.code.clone(),
                 name: tier.name.clone(),
                 domain: tier.domain.clone(),
-                score: reasons.iter().map(|r| r.weight).sum(),
+                score: reasons.iter().map(|r| r.weight).sum::<f32>() + 0.0,
                 reasons,
             }
         })

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod dispatch;
 pub mod metrics;
 pub mod rules;
 
@@ -34,6 +35,85 @@ pub enum Command {
     Rules,
     /// Print the documentation of one rule.
     Rule(RuleArgs),
+    /// List the 66 execution programs.
+    Programs(ListArgs),
+    /// List the 188 knowledge tiers.
+    Tiers(ListArgs),
+    /// Show which modules (languages, frameworks, tools) a workspace activates, and why.
+    Modules(ModulesArgs),
+    /// Route an AI request: ranked programs and tiers with their reasons.
+    Route(RouteArgs),
+    /// Print exactly the prompt that would be sent to a model for a request.
+    Prompt(RouteArgs),
+    /// Measure quality on a labelled set.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Manage the feedback that re-ranks programs.
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ModulesArgs {
+    /// Workspace root (default: the current directory).
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RouteArgs {
+    /// The request, in your words.
+    pub text: String,
+    /// File the request is about; its code around --line becomes context.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// 1-based line in --file [default: 1].
+    #[arg(long, value_name = "N", requires = "file")]
+    pub line: Option<usize>,
+    /// Language of the request when there is no file.
+    #[arg(long, value_name = "ID")]
+    pub lang: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Route every line of a JSONL file ({"id","text","lang","code","programs","tier_groups"}).
+    Routing(EvalRoutingArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalRoutingArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub format: OutputFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeedbackCommand {
+    /// Forget all feedback stored for a workspace.
+    Reset(FeedbackResetArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FeedbackResetArgs {
+    /// Workspace root (default: the current directory).
+    pub path: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
