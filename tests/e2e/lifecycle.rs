@@ -15,10 +15,17 @@ fn lifecycle_advertises_only_what_works() {
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(caps["textDocumentSync"]["save"]["includeText"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
-    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "refactor.rewrite", "source", "source.aura"])
+    );
+    assert_eq!(caps["codeActionProvider"]["resolveProvider"], true);
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
-    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["aura.functionMetrics"]));
+    assert_eq!(
+        caps["executeCommandProvider"]["commands"],
+        json!(["aura.functionMetrics", "aura.route", "aura.runProgram", "aura.feedback"])
+    );
     for absent in ["completionProvider", "definitionProvider"] {
         assert!(caps.get(absent).is_none(), "{absent} is advertised but not implemented");
     }

@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `aura` binary: LSP over stdio and the CLI.
 
+mod ai_actions;
 mod bad_input;
 mod cli;
 mod code_actions;

@@ -12,7 +12,8 @@ use super::State;
 pub(crate) const FUNCTION_METRICS: &str = "aura.functionMetrics";
 
 /// The commands advertised in `executeCommandProvider`.
-pub(crate) const ALL: &[&str] = &[FUNCTION_METRICS];
+pub(crate) const ALL: &[&str] =
+    &[FUNCTION_METRICS, super::ai::ROUTE, super::ai::RUN_PROGRAM, super::ai::FEEDBACK];
 
 fn invalid(message: String) -> RpcError {
     RpcError { code: ErrorCode::InvalidParams, message: message.into(), data: None }
@@ -21,6 +22,9 @@ fn invalid(message: String) -> RpcError {
 pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) -> RpcResult<Option<Value>> {
     match params.command.as_str() {
         FUNCTION_METRICS => function_metrics(state, params.arguments).await,
+        super::ai::ROUTE => super::ai::route(state, params.arguments).await,
+        super::ai::RUN_PROGRAM => super::ai::run_program(state, params.arguments).await,
+        super::ai::FEEDBACK => super::ai::feedback(state, params.arguments).await,
         other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
     }
 }

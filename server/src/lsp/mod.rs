@@ -3,6 +3,7 @@
 //! `.await` (tower-lsp runs handlers concurrently, so that is what keeps edits
 //! in arrival order) and push slow work to blocking tasks.
 
+mod ai;
 mod commands;
 mod convert;
 mod diagnostics;
@@ -34,6 +35,7 @@ pub(crate) struct State {
     config: Arc<RwLock<ConfigState>>,
     scheduler: Arc<Scheduler>,
     workspace: Arc<workspace::Workspace>,
+    ai: Arc<ai::AiState>,
     /// Whether `shutdown` was received; LSP wants exit status 1 otherwise.
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -189,6 +191,14 @@ impl State {
                 },
                 // Source files, so the workspace index follows changes made outside the editor.
                 lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String(source_glob()), kind: None },
+                // Manifests, so module activation follows dependency changes.
+                lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(format!(
+                        "**/{{{},*.csproj,requirements*.txt}}",
+                        ai::MANIFESTS.join(",")
+                    )),
+                    kind: None,
+                },
             ],
         };
         let registration = lsp::Registration {
@@ -277,7 +287,14 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                     lsp::CodeActionOptions {
-                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            lsp::CodeActionKind::QUICKFIX,
+                            lsp::CodeActionKind::REFACTOR_REWRITE,
+                            lsp::CodeActionKind::SOURCE,
+                            lsp::CodeActionKind::from("source.aura".to_string()),
+                        ]),
+                        // AI actions are listed cheaply and resolved when chosen.
+                        resolve_provider: Some(true),
                         ..Default::default()
                     },
                 )),
@@ -312,6 +329,7 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             state.watch_config_files().await;
             state.pull_client_settings().await;
+            state.refresh_modules().await;
             // After the settings are known; open documents are analysed meanwhile.
             workspace::scan(state).await;
         });
@@ -403,6 +421,10 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        if params.changes.iter().any(|c| ai::is_manifest(&c.uri)) {
+            let state = self.state.clone();
+            tokio::spawn(async move { state.refresh_modules().await });
+        }
         let (config_files, sources): (Vec<_>, Vec<_>) =
             params.changes.into_iter().partition(|c| c.uri.path().ends_with("/.aura/config.toml"));
         if !config_files.is_empty() {
@@ -470,7 +492,35 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
-        self.quick_fixes(params).await
+        let uri = params.text_document.uri.clone();
+        let range = params.range;
+        let only = params.context.only.clone();
+        let mut actions = self.quick_fixes(params).await?.unwrap_or_default();
+        let key = uri.to_string();
+        if let Some((snapshot, _, false)) = self.state.docs.snapshot(&key) {
+            if !State::too_large(&snapshot, &self.state.config()) {
+                let state = self.state.clone();
+                let ai_actions =
+                    tokio::task::spawn_blocking(move || ai::code_actions(&state, &uri, &snapshot, range))
+                        .await
+                        .map_err(|e| internal(format!("AI code actions failed: {e}")))?;
+                let wanted = |kind: &Option<lsp::CodeActionKind>| match (&only, kind) {
+                    (Some(only), Some(kind)) => only.iter().any(|o| kind.as_str().starts_with(o.as_str())),
+                    _ => true,
+                };
+                actions.extend(
+                    ai_actions
+                        .into_iter()
+                        .filter(|a| wanted(&a.kind))
+                        .map(lsp::CodeActionOrCommand::CodeAction),
+                );
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn code_action_resolve(&self, action: lsp::CodeAction) -> RpcResult<lsp::CodeAction> {
+        Ok(ai::resolve(action))
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
@@ -670,6 +720,11 @@ impl Backend {
         })
     }
 
+    /// `aura/route`: the routing decision for `{text, uri?, range?, program?}`.
+    async fn route(&self, params: ai::AiRequest) -> RpcResult<Option<serde_json::Value>> {
+        ai::route(&self.state, vec![serde_json::to_value(params).unwrap_or_default()]).await
+    }
+
     /// `aura/documentText`: the server's view of a document, for tests and
     /// for diagnosing sync problems in a client.
     async fn document_text(&self, params: DocumentTextParams) -> RpcResult<DocumentTextResult> {
@@ -692,10 +747,12 @@ pub async fn serve() -> bool {
             config: Arc::new(RwLock::new(ConfigState::default())),
             scheduler: Arc::new(Scheduler::default()),
             workspace: Arc::new(workspace::Workspace::default()),
+            ai: Arc::new(ai::AiState::default()),
             shut_down: flag,
         },
     })
     .custom_method("aura/documentText", Backend::document_text)
+    .custom_method("aura/route", Backend::route)
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
     .finish();
     let (guarded, input) = tokio::io::duplex(64 * 1024);
