@@ -32,8 +32,6 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub struct Context {
     pub terms: Terms,
-    /// Tokens of the code's identifiers and words, for tier triggers.
-    pub code_terms: Terms,
     /// Languages the text names explicitly (not through a framework).
     pub named_languages: Vec<&'static str>,
     /// The language the answer should be in: named in the text, implied by a
@@ -97,7 +95,6 @@ impl Context {
         }
         Context {
             terms: Terms::new(text),
-            code_terms: Terms::new(code),
             named_languages,
             language,
             imports: match request.language.as_deref() {
