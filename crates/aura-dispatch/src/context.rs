@@ -80,12 +80,19 @@ impl Context {
         if has_code && infra_file().is_match(code) {
             signals.insert("infra_file");
         }
-        if request.diagnostics.iter().any(|d| d == "AUR001")
-            || (request.diagnostics.is_empty()
-                && has_code
-                && parses_with_errors(language_of_code(request), code))
-        {
+        if request.diagnostics.iter().any(|d| d == "AUR001") {
             signals.insert("syntax_error");
+        } else if request.diagnostics.is_empty()
+            && has_code
+            && parses_with_errors(language_of_code(request), code)
+        {
+            // Code that only lacks its end (an open function at the end of the
+            // snippet) is a stub to complete, not broken code to repair.
+            if unfinished(language_of_code(request), code) {
+                signals.insert("empty_body");
+            } else {
+                signals.insert("syntax_error");
+            }
         }
         if is_question(text) {
             signals.insert("question");
@@ -186,14 +193,34 @@ fn language_of_code(request: &Request) -> Option<&str> {
 /// that is valid code parses cleanly with every grammar Aura ships, so an
 /// error here is real evidence of a syntax problem.
 fn parses_with_errors(language: Option<&str>, code: &str) -> bool {
-    let Some(language) = language.and_then(|l| aura_syntax::registry().by_id(normalise_language(l))) else {
-        return false;
-    };
-    let mut parser = tree_sitter::Parser::new();
-    if parser.set_language(language.ts_language()).is_err() {
-        return false;
+    let Some(id) = language.map(normalise_language) else { return false };
+    // A TypeScript snippet may hold JSX (editors say "typescript" for both):
+    // it has a syntax error only if neither grammar accepts it.
+    let candidates: &[&str] = if id == "typescript" { &["typescript", "tsx"] } else { &[id] };
+    let mut tried = false;
+    for candidate in candidates {
+        let Some(language) = aura_syntax::registry().by_id(candidate) else { continue };
+        let mut parser = tree_sitter::Parser::new();
+        if parser.set_language(language.ts_language()).is_err() {
+            continue;
+        }
+        tried = true;
+        if parser.parse(code, None).is_some_and(|tree| !tree.root_node().has_error()) {
+            return false;
+        }
     }
-    parser.parse(code, None).is_some_and(|tree| tree.root_node().has_error())
+    tried
+}
+
+/// Whether closing what is open at the end makes `code` parse.
+fn unfinished(language: Option<&str>, code: &str) -> bool {
+    let endings: &[&str] = match language.map(normalise_language) {
+        Some("python") => &["\n    pass\n"],
+        Some("ruby") => &["\nend\n", "\nend\nend\n"],
+        Some("bash") => &["\n}\n", "\nfi\n", "\ndone\n"],
+        _ => &["\n}\n", "\n}\n}\n", "\n}\n}\n}\n"],
+    };
+    endings.iter().any(|end| !parses_with_errors(language, &format!("{code}{end}")))
 }
 
 fn is_sql(code: &str) -> bool {
@@ -429,6 +456,12 @@ mod tests {
         assert!(ctx("x", None, Some("def f(x):\n    pass\n")).has("empty_body"));
         assert!(ctx("x", None, Some("def test_a():\n    assert f() == 1")).has("test_code"));
         assert!(ctx("what is this?", None, None).has("question"));
+        assert!(ctx("fix", Some("python"), Some("def f(x)\n    return x\n")).has("syntax_error"));
+        assert!(!ctx("fix", Some("typescript"), Some("const a = <div>{x}</div>;\n")).has("syntax_error"));
+        assert!(ctx("fix", Some("typescript"), Some("const a = (1, 2;\n")).has("syntax_error"));
+        let stub =
+            ctx("finish it", Some("typescript"), Some("export function f(): number {\n  const a = 1;\n"));
+        assert!(stub.has("empty_body") && !stub.has("syntax_error"));
         assert!(ctx("tidy", None, None).has("no_code"));
     }
 
