@@ -128,18 +128,28 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// A program by code (`unit-tests`) or number (`19`, `P19`).
     pub fn program(&self, code_or_number: &str) -> Option<&Program> {
         match code_or_number.trim_start_matches('P').parse::<u16>() {
-            Ok(n) => self.programs.iter().find(|p| p.number == n),
+            Ok(n) => self.program_number(n),
             Err(_) => self.programs.iter().find(|p| p.code == code_or_number),
         }
     }
 
+    pub fn program_number(&self, number: u16) -> Option<&Program> {
+        self.programs.iter().find(|p| p.number == number)
+    }
+
+    /// A tier by code (`logical-deduction`) or number (`1`, `T1`).
     pub fn tier(&self, code_or_number: &str) -> Option<&Tier> {
         match code_or_number.trim_start_matches('T').parse::<u16>() {
-            Ok(n) => self.tiers.iter().find(|t| t.number == n),
+            Ok(n) => self.tier_number(n),
             Err(_) => self.tiers.iter().find(|t| t.code == code_or_number),
         }
+    }
+
+    pub fn tier_number(&self, number: u16) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.number == number)
     }
 
     pub fn domain(&self, code: &str) -> Option<&Domain> {

@@ -172,7 +172,7 @@ fn acceptable_conversations(example: &Example) -> BTreeSet<&'static str> {
     example
         .programs
         .iter()
-        .filter_map(|n| catalog.program(&n.to_string()))
+        .filter_map(|n| catalog.program_number(*n))
         .filter_map(|p| p.conversation.first().map(String::as_str))
         .collect()
 }

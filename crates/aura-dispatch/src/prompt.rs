@@ -58,7 +58,7 @@ pub fn build(decision: &Decision, input: &PromptInput) -> Prompt {
 pub fn build_with(decision: &Decision, input: &PromptInput, count: TokenCounter) -> Prompt {
     let catalog = Catalog::builtin();
     let top = decision.top_program();
-    let program = catalog.program(&top.number.to_string()).expect("routed program exists");
+    let program = catalog.program_number(top.number).expect("routed program exists");
     let budget = decision.budget;
 
     let mut system = String::from(
@@ -68,7 +68,7 @@ pub fn build_with(decision: &Decision, input: &PromptInput, count: TokenCounter)
     let mut tiers = Vec::new();
     let mut guidance = String::new();
     for ranked in &decision.tiers {
-        let Some(tier) = catalog.tier(&ranked.number.to_string()) else { continue };
+        let Some(tier) = catalog.tier_number(ranked.number) else { continue };
         let mut block = format!("\n{}:\n", tier.name);
         for point in &tier.guidance {
             let _ = writeln!(block, "- {point}");

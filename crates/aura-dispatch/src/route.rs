@@ -164,7 +164,7 @@ impl Router {
         programs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
         programs.truncate(PROGRAMS_LISTED);
         let tiers = score_tiers(lexicon, request, &ctx, &programs);
-        let top = lexicon.catalog.program(&programs[0].number.to_string()).expect("ranked program exists");
+        let top = lexicon.catalog.program_number(programs[0].number).expect("ranked program exists");
         Decision {
             conversation: detection.conversation.clone(),
             confidence: detection.confidence,
@@ -331,7 +331,7 @@ fn score_tiers(
     let best = programs[0].score.max(1e-3);
     for ranked in programs.iter().take(2) {
         let share = (ranked.score / best).clamp(0.0, 1.0);
-        let program = catalog.program(&ranked.number.to_string()).expect("ranked program exists");
+        let program = catalog.program_number(ranked.number).expect("ranked program exists");
         for d in &program.domains {
             let entry = program_domain.entry(d.as_str()).or_insert((0.0, ranked.number));
             if weight::PROGRAM_DOMAIN * share > entry.0 {
@@ -422,7 +422,7 @@ fn compose(
         }
         chosen.push(tier.clone());
     }
-    let top = catalog.program(&programs[0].number.to_string()).expect("ranked program exists");
+    let top = catalog.program_number(programs[0].number).expect("ranked program exists");
     for code in &top.foundation {
         if let Some(t) = ranked.iter().find(|t| &t.code == code) {
             let mut t = t.clone();

@@ -158,7 +158,7 @@ pub(crate) fn code_actions(
             continue;
         }
         seen.push(top.number);
-        let Some(program) = catalog.program(&top.number.to_string()) else { continue };
+        let Some(program) = catalog.program_number(top.number) else { continue };
         let kind = match program.action_kind.as_str() {
             "none" => "source.aura".to_owned(),
             k => k.to_owned(),
@@ -240,8 +240,7 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
     }
     if input.request.is_empty() {
         let top = decision.top_program().number;
-        input.request =
-            Catalog::builtin().program(&top.to_string()).map(|p| p.purpose.clone()).unwrap_or_default();
+        input.request = Catalog::builtin().program_number(top).map(|p| p.purpose.clone()).unwrap_or_default();
     }
     Ok((decision, input))
 }
@@ -358,7 +357,7 @@ pub(crate) async fn feedback(state: &State, arguments: Vec<Value>) -> RpcResult<
     let usage = || invalid(format!("{FEEDBACK} takes [{{program, signal, text?, uri?, range?}}]"));
     let args: Args =
         arguments.first().and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or_else(usage)?;
-    if Catalog::builtin().program(&args.program.to_string()).is_none() {
+    if Catalog::builtin().program_number(args.program).is_none() {
         return Err(invalid(format!("no program {}", args.program)));
     }
     let (decision, _) = decide(state, &AiRequest { program: None, ..args.request }).await?;
