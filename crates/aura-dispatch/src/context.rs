@@ -399,26 +399,13 @@ fn go_imports(code: &str) -> BTreeSet<String> {
 /// Top-level import names in `code`, whatever its language: `django`,
 /// `react`, `@playwright/test`, `org.junit`, `Microsoft.AspNetCore`.
 pub fn imports(code: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
     if code.is_empty() {
-        return out;
+        return BTreeSet::new();
     }
-    for c in py_import().captures_iter(code) {
-        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
-            out.insert(m.as_str().to_owned());
-        }
-    }
-    for re in [js_import(), rust_use(), java_import(), cs_using()] {
-        for c in re.captures_iter(code) {
-            out.insert(c[1].to_owned());
-        }
-    }
-    for c in go_import().captures_iter(code) {
-        if c[1].contains('/') || !c[1].contains('.') {
-            out.insert(c[1].to_owned());
-        }
-    }
-    out
+    ["python", "javascript", "rust", "java", "csharp", "go"]
+        .into_iter()
+        .flat_map(|l| imports_in(l, code))
+        .collect()
 }
 
 #[cfg(test)]
