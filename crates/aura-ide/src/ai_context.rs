@@ -6,7 +6,8 @@
 use std::ops::Range;
 
 use aura_analysis::metrics::compute;
-use aura_analysis::{analyze, SourceFile};
+use aura_analysis::{analyze, Diagnostic, SourceFile};
+use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{parse, Language, Rope};
 
 /// Lines shown either side of the cursor when no function encloses it.
@@ -29,22 +30,37 @@ pub struct CodeContext {
     pub diagnostics: Vec<String>,
 }
 
-/// Context at 0-based `line` (or over the byte range `selection`).
+/// Context at 0-based `line` (or over the byte range `selection`) of a file
+/// that has not been analysed yet: parse it and run the default rules.
 pub fn code_context(
     language: Option<&'static Language>,
     text: &Rope,
     line: usize,
     selection: Option<Range<usize>>,
 ) -> CodeContext {
-    let line = line.min(text.len_lines().saturating_sub(1));
-    let line_start = text.line_to_byte(line);
-    let line_end = text.line_to_byte((line + 1).min(text.len_lines()));
-    let focus = selection.clone().unwrap_or(line_start..line_end.max(line_start));
-    let mut ctx = CodeContext { language: language.map(|l| l.id.clone()), ..CodeContext::default() };
     let tree = language.and_then(|l| parse(l, text, None));
-    if let (Some(language), Some(tree)) = (language, tree.as_ref()) {
-        let file = SourceFile { language, text, tree };
-        let metrics = compute(file);
+    let diagnostics = language
+        .zip(tree.as_ref())
+        .map(|(language, tree)| analyze(SourceFile { language, text, tree }))
+        .unwrap_or_default();
+    code_context_in(language, tree.as_ref(), text, &diagnostics, line, selection)
+}
+
+/// Context of a file already parsed and analysed (the server's snapshot
+/// analysis, under the user's rule settings).
+pub fn code_context_in(
+    language: Option<&'static Language>,
+    tree: Option<&Tree>,
+    text: &Rope,
+    diagnostics: &[Diagnostic],
+    line: usize,
+    selection: Option<Range<usize>>,
+) -> CodeContext {
+    let line = line.min(text.len_lines().saturating_sub(1));
+    let focus = focus(text, line, selection.clone());
+    let mut ctx = CodeContext { language: language.map(|l| l.id.clone()), ..CodeContext::default() };
+    if let (Some(language), Some(tree)) = (language, tree) {
+        let metrics = compute(SourceFile { language, text, tree });
         if let Some(f) = metrics
             .functions
             .iter()
@@ -57,16 +73,13 @@ pub fn code_context(
                 ctx.lines = (f.start_line, f.end_line);
             }
         }
-        for d in analyze(file) {
-            let touches = d.range.start < focus.end.max(focus.start + 1) && focus.start <= d.range.end;
-            if touches && !ctx.diagnostic_codes.iter().any(|c| c == d.code) {
-                ctx.diagnostic_codes.push(d.code.to_owned());
-            }
-            if touches {
-                let l = text.byte_to_line(d.range.start) + 1;
-                ctx.diagnostics.push(format!("line {l}: {} {}", d.code, d.message));
-            }
+    }
+    for d in diagnostics.iter().filter(|d| touches(&d.range, &focus)) {
+        if !ctx.diagnostic_codes.iter().any(|c| c == d.code) {
+            ctx.diagnostic_codes.push(d.code.to_owned());
         }
+        let l = text.byte_to_line(d.range.start.min(text.len_bytes())) + 1;
+        ctx.diagnostics.push(format!("line {l}: {} {}", d.code, d.message));
     }
     if let Some(sel) = selection {
         ctx.code =
@@ -84,6 +97,29 @@ pub fn code_context(
         ctx.lines = (first as u32 + 1, last as u32 + 1);
     }
     ctx
+}
+
+/// Whether any of `diagnostics` touches the cursor line or the selection:
+/// the cheap test that decides whether a cursor has anything to offer.
+pub fn has_diagnostics_at(
+    text: &Rope,
+    diagnostics: &[Diagnostic],
+    line: usize,
+    selection: Option<Range<usize>>,
+) -> bool {
+    let focus = focus(text, line.min(text.len_lines().saturating_sub(1)), selection);
+    diagnostics.iter().any(|d| touches(&d.range, &focus))
+}
+
+/// The selection, or the whole cursor line.
+fn focus(text: &Rope, line: usize, selection: Option<Range<usize>>) -> Range<usize> {
+    let line_start = text.line_to_byte(line);
+    let line_end = text.line_to_byte((line + 1).min(text.len_lines()));
+    selection.unwrap_or(line_start..line_end.max(line_start))
+}
+
+fn touches(range: &Range<usize>, focus: &Range<usize>) -> bool {
+    range.start < focus.end.max(focus.start + 1) && focus.start <= range.end
 }
 
 #[cfg(test)]

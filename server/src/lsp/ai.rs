@@ -9,21 +9,25 @@
 //! running a program opens the built prompt as a markdown document and says
 //! that no model is configured.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
+use aura_analysis::Diagnostic;
 use aura_catalog::Catalog;
 use aura_dispatch::feedback::{FeedbackStore, Signal};
 use aura_dispatch::prompt::{self, PromptInput};
 use aura_dispatch::{modules, Decision, Request, Router};
-use aura_ide::ai_context::{code_context, CodeContext};
-use aura_syntax::{offset_at, LineCol, Snapshot};
+use aura_ide::ai_context::{code_context_in, has_diagnostics_at, CodeContext};
+use aura_syntax::tree_sitter::Tree;
+use aura_syntax::{offset_at, Snapshot};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tower_lsp::jsonrpc::{Error as RpcError, ErrorCode, Result as RpcResult};
+use tower_lsp::jsonrpc::Result as RpcResult;
 use tower_lsp::lsp_types as lsp;
 
-use super::{internal, not_open, State};
+use super::commands::invalid;
+use super::{convert, internal, not_open, State};
 
 pub(crate) const ROUTE: &str = "aura.route";
 pub(crate) const RUN_PROGRAM: &str = "aura.runProgram";
@@ -70,11 +74,14 @@ pub(crate) struct AiRequest {
 }
 
 impl State {
-    fn router(&self) -> Router {
+    /// The workspace's feedback, opened on first use.
+    fn feedback_store(&self) -> Arc<FeedbackStore> {
         let root = self.root().unwrap_or_else(|| PathBuf::from("."));
-        let store =
-            self.ai.feedback.get_or_init(|| Arc::new(FeedbackStore::open(FeedbackStore::path_for(&root))));
-        Router::new().with_feedback(store.clone())
+        self.ai.feedback.get_or_init(|| Arc::new(FeedbackStore::open(FeedbackStore::path_for(&root)))).clone()
+    }
+
+    fn router(&self) -> Router {
+        Router::new().with_feedback(self.feedback_store())
     }
 
     pub(crate) fn active_modules(&self) -> Vec<String> {
@@ -98,20 +105,31 @@ pub(crate) fn is_manifest(uri: &lsp::Url) -> bool {
     MANIFESTS.contains(&name) || name.ends_with(".csproj") || name.starts_with("requirements")
 }
 
-/// Context for a request at `range` of an open document.
-fn context_of(snapshot: &Snapshot, range: Option<lsp::Range>, state: &State) -> CodeContext {
+/// The cursor line and, for a non-empty range, the selected bytes.
+fn focus_of(snapshot: &Snapshot, range: Option<lsp::Range>, state: &State) -> (usize, Option<Range<usize>>) {
     let encoding = state.encoding();
-    let text = &snapshot.text;
-    let to_offset = |p: lsp::Position| offset_at(text, LineCol { line: p.line, col: p.character }, encoding);
-    let (line, selection) = match range {
+    let to_offset = |p: lsp::Position| offset_at(&snapshot.text, convert::line_col(p), encoding);
+    match range {
         Some(r) if r.start != r.end => {
             let (start, end) = (to_offset(r.start), to_offset(r.end));
             (r.start.line as usize, Some(start.min(end)..start.max(end)))
         }
         Some(r) => (r.start.line as usize, None),
         None => (0, None),
-    };
-    code_context(snapshot.language, text, line, selection)
+    }
+}
+
+/// Context for a request at `range` of an open document, from its analysis
+/// under the user's rule settings (the same tree and findings the editor shows).
+fn context_of(
+    snapshot: &Snapshot,
+    tree: Option<&Tree>,
+    diagnostics: &[Diagnostic],
+    range: Option<lsp::Range>,
+    state: &State,
+) -> CodeContext {
+    let (line, selection) = focus_of(snapshot, range, state);
+    code_context_in(snapshot.language, tree, &snapshot.text, diagnostics, line, selection)
 }
 
 fn request_of(text: &str, ctx: &CodeContext, modules: Vec<String>) -> Request {
@@ -132,10 +150,18 @@ pub(crate) fn code_actions(
     state: &State,
     uri: &lsp::Url,
     snapshot: &Snapshot,
+    tree: Option<&Tree>,
+    diagnostics: &[Diagnostic],
     range: lsp::Range,
 ) -> Vec<lsp::CodeAction> {
+    let (line, selection) = focus_of(snapshot, Some(range), state);
+    // Most code-action requests are a cursor moving over clean code: answer
+    // them before measuring the file for its enclosing function.
+    if selection.is_none() && !has_diagnostics_at(&snapshot.text, diagnostics, line, None) {
+        return Vec::new();
+    }
     let catalog = Catalog::builtin();
-    let ctx = context_of(snapshot, Some(range), state);
+    let ctx = code_context_in(snapshot.language, tree, &snapshot.text, diagnostics, line, selection);
     let router = state.router();
     let modules = state.active_modules();
     let mut offers: Vec<(String, Decision)> = Vec::new();
@@ -191,17 +217,14 @@ pub(crate) fn resolve(mut action: lsp::CodeAction) -> lsp::CodeAction {
     action
 }
 
-fn invalid(message: String) -> RpcError {
-    RpcError { code: ErrorCode::InvalidParams, message: message.into(), data: None }
-}
-
 fn parse_request(command: &str, arguments: &[Value]) -> RpcResult<AiRequest> {
     let usage = || invalid(format!("{command} takes [{{text, uri, range, program}}]"));
     let first = arguments.first().ok_or_else(usage)?;
     serde_json::from_value(first.clone()).map_err(|_| usage())
 }
 
-/// Route a request; the document (when given) supplies the code context.
+/// Route a request as typed; the document (when given) supplies the code
+/// context. `apply_choice` then honours an explicitly chosen program.
 async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, PromptInput)> {
     let modules = state.active_modules();
     let mut input = PromptInput {
@@ -216,9 +239,14 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
         let (state2, range) = (state.clone(), request.range);
         let snap = snapshot.clone();
-        let ctx = tokio::task::spawn_blocking(move || context_of(&snap, range, &state2))
-            .await
-            .map_err(|e| internal(format!("context failed: {e}")))?;
+        let config = state.config();
+        let ctx = tokio::task::spawn_blocking(move || {
+            let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+            let analysis = aura_ide::analyse_snapshot(&snap, &rules);
+            context_of(&snap, analysis.tree.as_ref(), &analysis.diagnostics, range, &state2)
+        })
+        .await
+        .map_err(|e| internal(format!("context failed: {e}")))?;
         routed = request_of(&routed.text, &ctx, routed.modules);
         input.language = ctx.language.clone();
         input.file_path = uri.to_file_path().ok().map(|p| display_path(&p, state.root().as_deref()));
@@ -227,7 +255,13 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         input.diagnostics = ctx.diagnostics;
         input.file = Some(snapshot.text.to_string());
     }
-    let mut decision = state.router().route(&routed);
+    Ok((state.router().route(&routed), input))
+}
+
+/// Apply what the caller chose over the routing: the program to run (first
+/// in the decision), and the program's purpose as the request when none was
+/// typed.
+fn apply_choice(decision: &mut Decision, input: &mut PromptInput, request: &AiRequest) -> RpcResult<()> {
     if let Some(wanted) = &request.program {
         let wanted = match wanted {
             Value::Number(n) => n.to_string(),
@@ -236,13 +270,13 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         };
         let program =
             Catalog::builtin().program(&wanted).ok_or_else(|| invalid(format!("no program `{wanted}`")))?;
-        force_program(&mut decision, program);
+        force_program(decision, program);
     }
     if input.request.is_empty() {
         let top = decision.top_program().number;
         input.request = Catalog::builtin().program_number(top).map(|p| p.purpose.clone()).unwrap_or_default();
     }
-    Ok((decision, input))
+    Ok(())
 }
 
 /// Put the chosen program first, keeping the router's reasons if it ranked it.
@@ -270,7 +304,8 @@ fn display_path(path: &Path, root: Option<&Path>) -> String {
 
 pub(crate) async fn route(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let request = parse_request(ROUTE, &arguments)?;
-    let (decision, _) = decide(state, &request).await?;
+    let (mut decision, mut input) = decide(state, &request).await?;
+    apply_choice(&mut decision, &mut input, &request)?;
     Ok(serde_json::to_value(&decision).ok())
 }
 
@@ -279,22 +314,16 @@ pub(crate) async fn route(state: &State, arguments: Vec<Value>) -> RpcResult<Opt
 /// accepted, a different top-ranked program is rejected.
 pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let request = parse_request(RUN_PROGRAM, &arguments)?;
-    let routed_top = if request.program.is_some() {
-        let plain = AiRequest { program: None, ..request.clone() };
-        decide(state, &plain).await.ok().map(|(d, _)| d.top_program().number)
-    } else {
-        None
-    };
-    let (decision, input) = decide(state, &request).await?;
+    let (mut decision, mut input) = decide(state, &request).await?;
+    let routed_top = decision.top_program().number;
+    apply_choice(&mut decision, &mut input, &request)?;
     let built = prompt::build(&decision, &input);
     let program = decision.top_program().clone();
-    let store = state.ai.feedback.get().cloned();
-    if let Some(store) = store {
-        let key = decision.context_key.clone();
-        let _ = store.record(&key, program.number, Signal::Accept);
-        if let Some(top) = routed_top.filter(|t| *t != program.number) {
-            let _ = store.record(&key, top, Signal::Reject);
-        }
+    let store = state.feedback_store();
+    let key = decision.context_key.clone();
+    let _ = store.record(&key, program.number, Signal::Accept);
+    if routed_top != program.number {
+        let _ = store.record(&key, routed_top, Signal::Reject);
     }
     let markdown = format!(
         "# Aura: P{:02} {}\n\n> No model is configured, so nothing was sent. This is the prompt Aura would send \
@@ -360,9 +389,8 @@ pub(crate) async fn feedback(state: &State, arguments: Vec<Value>) -> RpcResult<
     if Catalog::builtin().program_number(args.program).is_none() {
         return Err(invalid(format!("no program {}", args.program)));
     }
-    let (decision, _) = decide(state, &AiRequest { program: None, ..args.request }).await?;
-    let store =
-        state.ai.feedback.get().cloned().ok_or_else(|| internal("feedback store unavailable".into()))?;
+    let (decision, _) = decide(state, &args.request).await?;
+    let store = state.feedback_store();
     store
         .record(&decision.context_key, args.program, args.signal)
         .map_err(|e| internal(format!("cannot store feedback: {e}")))?;

@@ -15,7 +15,7 @@ pub(crate) const FUNCTION_METRICS: &str = "aura.functionMetrics";
 pub(crate) const ALL: &[&str] =
     &[FUNCTION_METRICS, super::ai::ROUTE, super::ai::RUN_PROGRAM, super::ai::FEEDBACK];
 
-fn invalid(message: String) -> RpcError {
+pub(crate) fn invalid(message: String) -> RpcError {
     RpcError { code: ErrorCode::InvalidParams, message: message.into(), data: None }
 }
 

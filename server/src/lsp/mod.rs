@@ -492,31 +492,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
-        let uri = params.text_document.uri.clone();
-        let range = params.range;
-        let only = params.context.only.clone();
-        let mut actions = self.quick_fixes(params).await?.unwrap_or_default();
-        let key = uri.to_string();
-        if let Some((snapshot, _, false)) = self.state.docs.snapshot(&key) {
-            if !State::too_large(&snapshot, &self.state.config()) {
-                let state = self.state.clone();
-                let ai_actions =
-                    tokio::task::spawn_blocking(move || ai::code_actions(&state, &uri, &snapshot, range))
-                        .await
-                        .map_err(|e| internal(format!("AI code actions failed: {e}")))?;
-                let wanted = |kind: &Option<lsp::CodeActionKind>| match (&only, kind) {
-                    (Some(only), Some(kind)) => only.iter().any(|o| kind.as_str().starts_with(o.as_str())),
-                    _ => true,
-                };
-                actions.extend(
-                    ai_actions
-                        .into_iter()
-                        .filter(|a| wanted(&a.kind))
-                        .map(lsp::CodeActionOrCommand::CodeAction),
-                );
-            }
-        }
-        Ok(Some(actions))
+        self.code_actions(params).await
     }
 
     async fn code_action_resolve(&self, action: lsp::CodeAction) -> RpcResult<lsp::CodeAction> {
@@ -581,8 +557,13 @@ impl LanguageServer for Backend {
 
 impl Backend {
     /// Quick fixes for the diagnostics overlapping `range`: each rule fix
-    /// (unsafe ones say so and are never preferred) and "suppress on this line".
-    async fn quick_fixes(&self, params: lsp::CodeActionParams) -> RpcResult<Option<lsp::CodeActionResponse>> {
+    /// (unsafe ones say so and are never preferred) and "suppress on this
+    /// line"; then the AI actions (`ai::code_actions`) of the kinds asked
+    /// for, from the same analysis.
+    async fn code_actions(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
         let key = uri.to_string();
         let Some((snapshot, _, desynced)) = self.state.docs.snapshot(&key) else {
@@ -594,10 +575,28 @@ impl Backend {
         }
         let encoding = self.state.encoding();
         let docs = self.state.docs.clone();
+        let state = self.state.clone();
+        let only = params.context.only.clone();
         let actions = tokio::task::spawn_blocking(move || {
             let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
             let analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
-            let Some(tree) = analysis.tree else { return Vec::new() };
+            let wanted = |kind: &Option<lsp::CodeActionKind>| match (&only, kind) {
+                (Some(only), Some(kind)) => only.iter().any(|o| kind.as_str().starts_with(o.as_str())),
+                _ => true,
+            };
+            let ai_actions: Vec<lsp::CodeActionOrCommand> = ai::code_actions(
+                &state,
+                &uri,
+                &snapshot,
+                analysis.tree.as_ref(),
+                &analysis.diagnostics,
+                params.range,
+            )
+            .into_iter()
+            .filter(|a| wanted(&a.kind))
+            .map(lsp::CodeActionOrCommand::CodeAction)
+            .collect();
+            let Some(tree) = analysis.tree else { return ai_actions };
             let text = &snapshot.text;
             // Whole lines: a cursor anywhere on a flagged line offers its fixes.
             let line_start =
@@ -662,6 +661,7 @@ impl Backend {
                 }
             }
             docs.store_tree(&key, snapshot.revision, tree);
+            actions.extend(ai_actions);
             actions
         })
         .await
