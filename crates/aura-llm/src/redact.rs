@@ -1,0 +1,274 @@
+//! Secret redaction for outbound prompts. Known credential formats come from
+//! the analysis crate's detectors (the same ones behind AUR301); on top of
+//! them, values bound to secret-like names (`password = "..."`, `.env` lines)
+//! and long random-looking tokens. A prompt errs towards redacting: a false
+//! positive costs the model a little context, a false negative leaks a key.
+//!
+//! Each secret becomes a numbered placeholder; the same secret always gets the
+//! same placeholder, and [`Redaction::restore`] puts originals back where the
+//! model repeats a placeholder verbatim.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aura_analysis::secrets;
+use regex::Regex;
+
+/// A redacted text and how to undo it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redaction {
+    /// The text with every secret replaced.
+    pub text: String,
+    /// Placeholder → (original, kind).
+    replacements: Vec<(String, String, &'static str)>,
+}
+
+impl Redaction {
+    /// How many secrets were replaced.
+    pub fn count(&self) -> usize {
+        self.replacements.len()
+    }
+
+    /// Kind → count, for the audit log.
+    pub fn kinds(&self) -> BTreeMap<&'static str, usize> {
+        let mut kinds = BTreeMap::new();
+        for (_, _, kind) in &self.replacements {
+            *kinds.entry(*kind).or_default() += 1;
+        }
+        kinds
+    }
+
+    /// `answer` with each placeholder the model echoed verbatim replaced by its original.
+    pub fn restore(&self, answer: &str) -> String {
+        let mut out = answer.to_string();
+        for (placeholder, original, _) in &self.replacements {
+            if out.contains(placeholder.as_str()) {
+                out = out.replace(placeholder.as_str(), original);
+            }
+        }
+        out
+    }
+}
+
+/// Redacts several texts (a chat's messages) with one numbering, so a secret
+/// repeated across messages keeps one placeholder.
+#[derive(Debug, Default)]
+pub struct Redactor {
+    replacements: Vec<(String, String, &'static str)>,
+}
+
+impl Redactor {
+    /// A redactor with no secrets seen yet.
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// `text` with its secrets replaced.
+    pub fn redact(&mut self, text: &str) -> String {
+        let mut spans = find(text);
+        spans.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (range, kind) in spans {
+            if range.start < at {
+                continue; // inside a span already replaced
+            }
+            out.push_str(&text[at..range.start]);
+            out.push_str(&self.placeholder(&text[range.clone()], kind));
+            at = range.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    fn placeholder(&mut self, secret: &str, kind: &'static str) -> String {
+        if let Some((placeholder, _, _)) =
+            self.replacements.iter().find(|(_, original, _)| original == secret)
+        {
+            return placeholder.clone();
+        }
+        let placeholder = format!("[REDACTED_SECRET_{}]", self.replacements.len() + 1);
+        self.replacements.push((placeholder.clone(), secret.to_string(), kind));
+        placeholder
+    }
+
+    /// Everything replaced so far, with `text` as the redacted result.
+    pub fn finish(self, text: String) -> Redaction {
+        Redaction { text, replacements: self.replacements }
+    }
+}
+
+/// `text` redacted on its own.
+pub fn redact(text: &str) -> Redaction {
+    let mut redactor = Redactor::new();
+    let out = redactor.redact(text);
+    redactor.finish(out)
+}
+
+fn assignment() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    // name = "value" | name: 'value' | NAME=value (.env) | "name": "value" (JSON)
+    CELL.get_or_init(|| {
+        Regex::new(
+            r#"(?m)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=|:)\s*(?:(?P<q>["'`])(?P<quoted>[^"'`\n]{4,512})["'`]|(?P<bare>[^\s"'`,;#]{6,512}))"#,
+        )
+        .unwrap_or_else(|_| Regex::new("$^").expect("the empty pattern compiles"))
+    })
+}
+
+fn random_token() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    CELL.get_or_init(|| {
+        Regex::new(r"[A-Za-z0-9+/_\-]{24,}={0,2}").unwrap_or_else(|_| Regex::new("$^").expect("compiles"))
+    })
+}
+
+fn private_key_end() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    CELL.get_or_init(|| {
+        Regex::new(r"-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
+            .unwrap_or_else(|_| Regex::new("$^").expect("compiles"))
+    })
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    [
+        "xxx",
+        "changeme",
+        "change_me",
+        "example",
+        "dummy",
+        "placeholder",
+        "your_",
+        "your-",
+        "<",
+        "${",
+        "{{",
+        "***",
+        "redacted",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+        || value.chars().all(|c| c == value.chars().next().unwrap_or(' '))
+}
+
+/// Every secret's byte range and kind.
+fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
+    let mut spans: Vec<(Range<usize>, &'static str)> = Vec::new();
+    for found in secrets::scan(text) {
+        let mut range = found.range;
+        if found.kind == "private key" {
+            // The detector matches the header; the key is the whole block.
+            let end = private_key_end().find(&text[range.end..]).map_or(text.len(), |m| range.end + m.end());
+            range.end = end;
+        }
+        spans.push((range, found.kind));
+    }
+    for caps in assignment().captures_iter(text) {
+        let (Some(name), Some(value)) =
+            (caps.name("name"), caps.name("quoted").or_else(|| caps.name("bare")))
+        else {
+            continue;
+        };
+        let plain = value.as_str();
+        if !secrets::is_secret_name(name.as_str()) || is_placeholder(plain) || looks_like_code(plain) {
+            continue;
+        }
+        spans.push((value.range(), "secret-named value"));
+    }
+    for m in random_token().find_iter(text) {
+        let token = m.as_str();
+        let has_digit = token.bytes().any(|b| b.is_ascii_digit());
+        let has_alpha = token.bytes().any(|b| b.is_ascii_alphabetic());
+        if has_digit && has_alpha && secrets::entropy(token) >= 4.2 && !token.contains("__") {
+            spans.push((m.range(), "high-entropy string"));
+        }
+    }
+    spans
+}
+
+/// A value that is an expression rather than a literal (`os.environ["X"]`,
+/// `getenv(...)`, `self.password`): nothing to hide.
+fn looks_like_code(value: &str) -> bool {
+    value.contains('(')
+        || value.contains('[')
+        || value.starts_with("self.")
+        || value.starts_with("this.")
+        || value.starts_with("process.env")
+        || value.starts_with("os.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Real formats (test values, none live), one per line.
+    pub(crate) const CORPUS: &[(&str, &str)] = &[
+        ("aws", "AKIAIOSFODNN7EXAMPLQ"),
+        ("github", "ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i"),
+        ("github-fine", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV12"),
+        ("gitlab", "glpat-x7Yq2Lm9Np4Rs8Tv1Wz3"),
+        ("slack", "xoxb-2048123456-4096123456789-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("stripe", "sk_live_51H8xYzAbCdEfGh12345678"),
+        ("google", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"),
+        (
+            "jwt",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ),
+    ];
+
+    const PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\naFDrBz9vFqU4yL3DGRj1V6Kc8mIeR4b8d1HBqTmPz4Xrs3ZvGAs0nwkJ4N6yZ7FR\n-----END RSA PRIVATE KEY-----";
+
+    const DOTENV: &str = "DATABASE_PASSWORD=hunter2hunter2\nSTRIPE_SECRET_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc\nDEBUG=true\nPORT=8080\n";
+
+    #[test]
+    fn every_corpus_secret_is_replaced() {
+        for (name, secret) in CORPUS {
+            let text = format!("config = {{\n    key: \"{secret}\",\n}}\n");
+            let r = redact(&text);
+            assert!(!r.text.contains(secret), "{name} leaked: {}", r.text);
+            assert_eq!(r.count(), 1, "{name}: {:?}", r.kinds());
+        }
+    }
+
+    #[test]
+    fn a_private_key_block_is_replaced_whole() {
+        let r = redact(&format!("key = '''{PRIVATE_KEY}'''"));
+        assert!(!r.text.contains("MIIEow"), "{}", r.text);
+        assert!(!r.text.contains("aFDrBz9v"), "{}", r.text);
+        assert!(!r.text.contains("END RSA"), "{}", r.text);
+    }
+
+    #[test]
+    fn dotenv_secrets_go_and_ordinary_settings_stay() {
+        let r = redact(DOTENV);
+        assert!(!r.text.contains("hunter2hunter2"), "{}", r.text);
+        assert!(!r.text.contains("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "{}", r.text);
+        assert!(r.text.contains("DEBUG=true") && r.text.contains("PORT=8080"), "{}", r.text);
+    }
+
+    #[test]
+    fn ordinary_code_is_left_alone() {
+        let code = "def password_ok(password):\n    token = os.environ[\"TOKEN\"]\n    return len(password) > 8\n\nx = compute_total(items)\n";
+        let r = redact(code);
+        assert_eq!(r.text, code);
+        assert_eq!(r.count(), 0);
+    }
+
+    #[test]
+    fn placeholders_are_stable_and_restored_only_verbatim() {
+        let mut redactor = Redactor::new();
+        let a = redactor.redact("token = \"ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i\"");
+        let b = redactor.redact("again ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i");
+        let r = redactor.finish(format!("{a}\n{b}"));
+        assert_eq!(r.count(), 1);
+        assert_eq!(r.text.matches("[REDACTED_SECRET_1]").count(), 2);
+        let answer = "use [REDACTED_SECRET_1] here, not [REDACTED_SECRET_9]";
+        assert_eq!(
+            r.restore(answer),
+            "use ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i here, not [REDACTED_SECRET_9]"
+        );
+    }
+}
