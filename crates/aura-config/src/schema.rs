@@ -18,6 +18,8 @@ pub struct Config {
     pub rules: RulesConfig,
     /// Code lenses above functions.
     pub lens: LensConfig,
+    /// Models: providers, per-role chains, budgets, cache and privacy.
+    pub ai: AiConfig,
 }
 
 /// Which rules run and their thresholds. Codes match by prefix: `AUR1`
@@ -166,6 +168,165 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+/// Models and the AI pipeline. With no `providers`, Aura uses its embedded
+/// model (SmolLM2-135M-Instruct, fetched by `scripts/fetch-model`) when the
+/// file is present, and nothing otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AiConfig {
+    /// Run AI programs at all (code actions, commands, `aura ask`).
+    pub enable: bool,
+    /// Named providers: `[ai.providers.NAME]` tables.
+    pub providers: std::collections::BTreeMap<String, ProviderConfig>,
+    /// Ordered failover chains per role, by provider name.
+    pub roles: RolesConfig,
+    /// Time limits per attempt.
+    pub timeouts: TimeoutsConfig,
+    /// Attempts per provider on transient errors (429, 5xx, resets).
+    #[schemars(range(min = 1, max = 10))]
+    pub retries: u32,
+    /// Regenerations when an edit breaks the syntax or misses its diagnostic.
+    #[schemars(range(max = 5))]
+    pub verify_retries: u32,
+    /// The persistent response cache.
+    pub cache: AiCacheConfig,
+    /// What may leave the machine and what is recorded.
+    pub privacy: PrivacyConfig,
+    /// Run the review program on save and publish its findings (source `aura-ai`).
+    pub review_on_save: bool,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        AiConfig {
+            enable: true,
+            providers: std::collections::BTreeMap::new(),
+            roles: RolesConfig::default(),
+            timeouts: TimeoutsConfig::default(),
+            retries: 2,
+            verify_retries: 2,
+            cache: AiCacheConfig::default(),
+            privacy: PrivacyConfig::default(),
+            review_on_save: false,
+        }
+    }
+}
+
+/// One model endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    /// The protocol.
+    pub kind: ProviderKind,
+    /// Base URL. Defaults: OpenAI `https://api.openai.com/v1`, Ollama
+    /// `http://127.0.0.1:11434`, Anthropic `https://api.anthropic.com`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The model name to ask for (HTTP kinds).
+    #[serde(default)]
+    pub model: String,
+    /// The environment variable holding the API key (never the key itself).
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    /// A GGUF file (kind `local`); the embedded model when absent.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// Provider protocols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenAI-compatible: OpenAI, LM Studio, llama.cpp server, vLLM.
+    Openai,
+    /// Ollama's native API.
+    Ollama,
+    /// Anthropic Messages.
+    Anthropic,
+    /// A GGUF run inside Aura with candle.
+    Local,
+}
+
+/// Failover chains per role: provider names, tried in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct RolesConfig {
+    /// Explanations, reviews, `aura ask`. Empty: every provider in name order.
+    pub chat: Vec<String>,
+    /// Code edits (repair, refactor, tests, docs). Empty: the chat chain.
+    pub edit: Vec<String>,
+    /// Inline completion. Empty: the edit chain.
+    pub completion: Vec<String>,
+}
+
+/// Time limits per attempt, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimeoutsConfig {
+    /// Establishing a connection.
+    pub connect_ms: u64,
+    /// Loading a local model's weights.
+    pub model_load_ms: u64,
+    /// From the request to the first token.
+    pub first_token_ms: u64,
+    /// From the request to the end of the answer.
+    pub total_ms: u64,
+}
+
+impl Default for TimeoutsConfig {
+    fn default() -> Self {
+        TimeoutsConfig { connect_ms: 3_000, model_load_ms: 60_000, first_token_ms: 30_000, total_ms: 120_000 }
+    }
+}
+
+/// The persistent response cache (greedy answers only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AiCacheConfig {
+    /// Use the cache.
+    pub enable: bool,
+    /// Hours an answer stays valid.
+    pub ttl_hours: u64,
+    /// Answers kept; the oldest go first.
+    pub max_entries: usize,
+}
+
+impl Default for AiCacheConfig {
+    fn default() -> Self {
+        AiCacheConfig { enable: true, ttl_hours: 24 * 7, max_entries: 2_000 }
+    }
+}
+
+/// Privacy: remote providers are opt-in, some files never leave, secrets are
+/// always redacted from outbound prompts, and each outbound request is logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Allow providers that are not on this machine.
+    pub allow_remote: bool,
+    /// Gitignore-style globs (relative to the workspace) whose content never
+    /// goes to a remote provider.
+    pub local_only: Vec<String>,
+    /// Keep the full prompt in the audit log (off: only its hash and size).
+    pub audit_prompts: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig {
+            allow_remote: false,
+            local_only: vec![
+                ".env".into(),
+                ".env.*".into(),
+                "**/secrets/**".into(),
+                "*.pem".into(),
+                "*.key".into(),
+            ],
+            audit_prompts: false,
+        }
+    }
 }
 
 /// The JSON schema of [`Config`], pretty-printed.

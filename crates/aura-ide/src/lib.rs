@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ai;
 pub mod ai_context;
 mod analysis;
 pub mod check;
