@@ -32,6 +32,9 @@ fn main() -> ExitCode {
         cli::Command::Modules(args) => cli::dispatch::modules(args),
         cli::Command::Route(args) => cli::dispatch::route(args),
         cli::Command::Prompt(args) => cli::dispatch::prompt(args),
+        cli::Command::Ask(args) => cli::ai::ask(args),
+        cli::Command::RunProgram(args) => cli::ai::run_program(args),
+        cli::Command::Doctor(args) => cli::ai::doctor(args),
         cli::Command::Eval(cli::EvalCommand::Routing(args)) => cli::dispatch::eval_routing(args),
         cli::Command::Feedback(cli::FeedbackCommand::Reset(args)) => cli::dispatch::feedback_reset(args),
     }

@@ -47,6 +47,34 @@ pub struct Providers {
     /// Providers that could not be built, with why (a missing key, a bad path).
     pub problems: Vec<String>,
     enabled: bool,
+    built: Vec<(String, Arc<dyn Provider>)>,
+    maker: ChainMaker,
+}
+
+/// What every chain shares: budget, retry policy, audit log and cache.
+#[derive(Debug, Clone)]
+struct ChainMaker {
+    budget: Budget,
+    policy: Policy,
+    state: Option<PathBuf>,
+    cache: aura_config::AiCacheConfig,
+}
+
+impl ChainMaker {
+    fn make(&self, providers: Vec<Arc<dyn Provider>>) -> Chain {
+        let mut chain = Chain::new(providers, self.budget).with_policy(self.policy);
+        if let Some(state) = &self.state {
+            chain = chain.with_audit(Arc::new(AuditLog::new(&state.join("audit.jsonl"))));
+            if self.cache.enable {
+                chain = chain.with_cache(Cache::new(
+                    &state.join("cache").join("llm"),
+                    Duration::from_secs(self.cache.ttl_hours.saturating_mul(3600)),
+                    self.cache.max_entries,
+                ));
+            }
+        }
+        chain
+    }
 }
 
 impl Providers {
@@ -63,8 +91,12 @@ impl Providers {
                 Err(e) => problems.push(format!("provider {}: {e}", spec.name)),
             }
         }
-        let state = state_dir(root);
-        let policy = Policy { attempts: config.retries.max(1), ..Policy::default() };
+        let maker = ChainMaker {
+            budget,
+            policy: Policy { attempts: config.retries.max(1), ..Policy::default() },
+            state: state_dir(root),
+            cache: config.cache.clone(),
+        };
         let chain = |names: &[String]| -> Arc<Chain> {
             let providers: Vec<Arc<dyn Provider>> = if names.is_empty() {
                 built.iter().map(|(_, p)| p.clone()).collect()
@@ -74,18 +106,7 @@ impl Providers {
                     .filter_map(|n| built.iter().find(|(name, _)| name == n).map(|(_, p)| p.clone()))
                     .collect()
             };
-            let mut chain = Chain::new(providers, budget).with_policy(policy);
-            if let Some(state) = &state {
-                chain = chain.with_audit(Arc::new(AuditLog::new(&state.join("audit.jsonl"))));
-                if config.cache.enable {
-                    chain = chain.with_cache(Cache::new(
-                        &state.join("cache").join("llm"),
-                        Duration::from_secs(config.cache.ttl_hours.saturating_mul(3600)),
-                        config.cache.max_entries,
-                    ));
-                }
-            }
-            Arc::new(chain)
+            Arc::new(maker.make(providers))
         };
         for role in [&config.roles.chat, &config.roles.edit, &config.roles.completion] {
             for name in role {
@@ -120,7 +141,20 @@ impl Providers {
             root: root.map(Path::to_path_buf),
             problems,
             enabled: config.enable,
+            built,
+            maker,
         }
+    }
+
+    /// A chain of just the provider called `name` (`--provider NAME`).
+    pub fn named(&self, name: &str) -> Option<Arc<Chain>> {
+        let provider = self.built.iter().find(|(n, _)| n == name)?.1.clone();
+        Some(Arc::new(self.maker.make(vec![provider])))
+    }
+
+    /// Every provider that was built, by name.
+    pub fn all(&self) -> &[(String, Arc<dyn Provider>)] {
+        &self.built
     }
 
     /// The chain for `role`.

@@ -22,6 +22,8 @@ pub struct CodeContext {
     pub code: String,
     /// 1-based first and last line of `code`.
     pub lines: (u32, u32),
+    /// The bytes of `code` in the file (what an edit program replaces).
+    pub range: Range<usize>,
     /// Name of the enclosing function.
     pub symbol: Option<String>,
     /// Codes of the diagnostics that touch the cursor line or the selection.
@@ -71,6 +73,7 @@ pub fn code_context_in(
             if selection.is_none() {
                 ctx.code = text.byte_slice(f.range.clone()).to_string();
                 ctx.lines = (f.start_line, f.end_line);
+                ctx.range = f.range.clone();
             }
         }
     }
@@ -82,8 +85,9 @@ pub fn code_context_in(
         ctx.diagnostics.push(format!("line {l}: {} {}", d.code, d.message));
     }
     if let Some(sel) = selection {
-        ctx.code =
-            text.byte_slice(sel.start.min(text.len_bytes())..sel.end.min(text.len_bytes())).to_string();
+        let clamped = sel.start.min(text.len_bytes())..sel.end.min(text.len_bytes());
+        ctx.code = text.byte_slice(clamped.clone()).to_string();
+        ctx.range = clamped;
         ctx.lines = (
             text.byte_to_line(sel.start.min(text.len_bytes())) as u32 + 1,
             text.byte_to_line(sel.end.min(text.len_bytes())) as u32 + 1,
@@ -95,6 +99,7 @@ pub fn code_context_in(
             .slice(text.line_to_char(first)..text.line_to_char((last + 1).min(text.len_lines())))
             .to_string();
         ctx.lines = (first as u32 + 1, last as u32 + 1);
+        ctx.range = text.line_to_byte(first)..text.line_to_byte((last + 1).min(text.len_lines()));
     }
     ctx
 }

@@ -296,7 +296,7 @@ pub type OnToken<'a> = &'a (dyn Fn(&str) + Send + Sync);
 
 /// A model that can answer.
 #[async_trait]
-pub trait Provider: Send + Sync {
+pub trait Provider: Send + Sync + fmt::Debug {
     /// The configured name ("local", "openai", ...).
     fn name(&self) -> &str;
     /// The model it asks for.

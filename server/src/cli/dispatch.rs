@@ -15,7 +15,7 @@ use aura_syntax::Rope;
 
 use super::{EvalRoutingArgs, FeedbackResetArgs, ModulesArgs, OutputFormat, RouteArgs};
 
-fn print_json(value: &impl serde::Serialize) -> ExitCode {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> ExitCode {
     match serde_json::to_string_pretty(value) {
         Ok(s) => {
             println!("{s}");
@@ -25,7 +25,7 @@ fn print_json(value: &impl serde::Serialize) -> ExitCode {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
 }
@@ -87,13 +87,15 @@ pub fn modules(args: ModulesArgs) -> ExitCode {
 }
 
 /// The request plus what the prompt needs that routing does not.
-struct Prepared {
-    request: Request,
-    input: PromptInput,
-    workspace: PathBuf,
+pub(crate) struct Prepared {
+    pub request: Request,
+    pub input: PromptInput,
+    pub workspace: PathBuf,
+    /// The file, its language and the code the request is about.
+    pub target: Option<aura_ide::ai::Target>,
 }
 
-fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
+pub(crate) fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
     let workspace = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
     let active = modules::detect(&workspace).codes();
     let mut request = Request {
@@ -109,6 +111,7 @@ fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
         modules: active,
         ..PromptInput::default()
     };
+    let mut target = None;
     if let Some(file) = &args.file {
         let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", file.display()))?;
@@ -124,6 +127,12 @@ fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
             ));
         }
         let ctx = code_context(language, &rope, line, None);
+        target = Some(aura_ide::ai::Target {
+            language,
+            text: text.clone(),
+            range: ctx.range.clone(),
+            diagnostic: ctx.diagnostic_codes.first().cloned(),
+        });
         request.language = request.language.or(ctx.language.clone());
         request.code = Some(ctx.code.clone());
         request.diagnostics = ctx.diagnostic_codes.clone();
@@ -134,10 +143,10 @@ fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
         input.diagnostics = ctx.diagnostics;
         input.file = Some(text);
     }
-    Ok(Prepared { request, input, workspace })
+    Ok(Prepared { request, input, workspace, target })
 }
 
-fn router_for(workspace: &Path) -> Router {
+pub(crate) fn router_for(workspace: &Path) -> Router {
     Router::new().with_feedback(Arc::new(FeedbackStore::open(FeedbackStore::path_for(workspace))))
 }
 

@@ -11,27 +11,33 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use aura_analysis::Diagnostic;
-use aura_catalog::Catalog;
+use aura_catalog::{Catalog, OutputKind};
+use aura_config::AiConfig;
 use aura_dispatch::feedback::{FeedbackStore, Signal};
 use aura_dispatch::prompt::{self, PromptInput};
 use aura_dispatch::{modules, Decision, Request, Router};
+use aura_ide::ai::{Providers, Role};
 use aura_ide::ai_context::{code_context_in, has_diagnostics_at, CodeContext};
+use aura_llm::{CancellationToken, Event, Health};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{offset_at, Snapshot};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower_lsp::jsonrpc::Result as RpcResult;
 use tower_lsp::lsp_types as lsp;
 
 use super::commands::invalid;
+use super::progress::Progress;
 use super::{convert, internal, not_open, State};
 
 pub(crate) const ROUTE: &str = "aura.route";
 pub(crate) const RUN_PROGRAM: &str = "aura.runProgram";
 pub(crate) const FEEDBACK: &str = "aura.feedback";
+pub(crate) const UNDO_LAST_AI_EDIT: &str = "aura.undoLastAiEdit";
 
 /// Manifest file names whose change re-computes module activation.
 pub(crate) const MANIFESTS: &[&str] = &[
@@ -56,6 +62,16 @@ const SELECTION_OFFERS: &[&str] =
 pub(crate) struct AiState {
     modules: RwLock<Vec<String>>,
     feedback: OnceLock<Arc<FeedbackStore>>,
+    providers: RwLock<Option<(AiConfig, Arc<Providers>)>>,
+    undo: Mutex<Vec<UndoEntry>>,
+    inflight: Mutex<Vec<Inflight>>,
+}
+
+/// The document an AI request is about, as it was when the request started.
+pub(crate) struct Focus {
+    uri: lsp::Url,
+    snapshot: Snapshot,
+    context: CodeContext,
 }
 
 /// Arguments of `aura.route`, `aura.runProgram` and `aura/route`.
@@ -225,7 +241,7 @@ fn parse_request(command: &str, arguments: &[Value]) -> RpcResult<AiRequest> {
 
 /// Route a request as typed; the document (when given) supplies the code
 /// context. `apply_choice` then honours an explicitly chosen program.
-async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, PromptInput)> {
+async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, PromptInput, Option<Focus>)> {
     let modules = state.active_modules();
     let mut input = PromptInput {
         request: request.text.clone().unwrap_or_default(),
@@ -234,6 +250,7 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         ..PromptInput::default()
     };
     let mut routed = Request { text: input.request.clone(), modules, ..Request::default() };
+    let mut focus = None;
     if let Some(uri) = &request.uri {
         let key = uri.to_string();
         let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
@@ -250,12 +267,13 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         routed = request_of(&routed.text, &ctx, routed.modules);
         input.language = ctx.language.clone();
         input.file_path = uri.to_file_path().ok().map(|p| display_path(&p, state.root().as_deref()));
-        input.selection = Some(ctx.code);
-        input.symbol = ctx.symbol;
-        input.diagnostics = ctx.diagnostics;
+        input.selection = Some(ctx.code.clone());
+        input.symbol = ctx.symbol.clone();
+        input.diagnostics = ctx.diagnostics.clone();
         input.file = Some(snapshot.text.to_string());
+        focus = Some(Focus { uri: uri.clone(), snapshot, context: ctx });
     }
-    Ok((state.router().route(&routed), input))
+    Ok((state.router().route(&routed), input, focus))
 }
 
 /// Apply what the caller chose over the routing: the program to run (first
@@ -304,30 +322,175 @@ fn display_path(path: &Path, root: Option<&Path>) -> String {
 
 pub(crate) async fn route(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let request = parse_request(ROUTE, &arguments)?;
-    let (mut decision, mut input) = decide(state, &request).await?;
+    let (mut decision, mut input, _) = decide(state, &request).await?;
     apply_choice(&mut decision, &mut input, &request)?;
     Ok(serde_json::to_value(&decision).ok())
 }
 
-/// `aura.runProgram`: build the prompt; with no model configured, open it as
-/// a markdown document and say so. Records feedback: the program run is
-/// accepted, a different top-ranked program is rejected.
+/// `aura.runProgram`: route, build the prompt and run it through the edit or
+/// chat chain, streaming through `$/progress`. Edits that verify are applied
+/// with `workspace/applyEdit` (the user asked for them by running the
+/// command) and can be undone with `aura.undoLastAiEdit`; explanations open as
+/// a markdown document with a short summary. With no model configured, the
+/// prompt itself opens and a message says so. Records feedback: the program
+/// run is accepted, a different top-ranked program is rejected.
 pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let request = parse_request(RUN_PROGRAM, &arguments)?;
-    let (mut decision, mut input) = decide(state, &request).await?;
+    let (mut decision, mut input, focus) = decide(state, &request).await?;
     let routed_top = decision.top_program().number;
     apply_choice(&mut decision, &mut input, &request)?;
     let built = prompt::build(&decision, &input);
-    let program = decision.top_program().clone();
+    let ranked = decision.top_program().clone();
     let store = state.feedback_store();
     let key = decision.context_key.clone();
-    let _ = store.record(&key, program.number, Signal::Accept);
-    if routed_top != program.number {
+    let _ = store.record(&key, ranked.number, Signal::Accept);
+    if routed_top != ranked.number {
         let _ = store.record(&key, routed_top, Signal::Reject);
     }
+    let providers = state.providers();
+    if !providers.is_available() {
+        return prompt_only(state, &ranked, &built, &providers.problems).await;
+    }
+    let program =
+        Catalog::builtin().program_number(ranked.number).ok_or_else(|| internal("unknown program".into()))?;
+    let edits = matches!(program.output, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile);
+    let role = if edits { Role::Edit } else { Role::Chat };
+    let target = focus.as_ref().map(|f| aura_ide::ai::Target {
+        language: f.snapshot.language,
+        text: f.snapshot.text.to_string(),
+        range: f.context.range.clone(),
+        diagnostic: f.context.diagnostic_codes.first().cloned(),
+    });
+    let file = focus.as_ref().and_then(|f| f.uri.to_file_path().ok());
+    let call = providers.call(&program.code, file.as_deref(), false);
+
+    let cancel = CancellationToken::new();
+    let _inflight = focus.as_ref().map(|f| state.ai.track(&f.uri, f.context.lines, cancel.clone()));
+    let title = format!("Aura: P{:02} {}", program.number, program.name);
+    let progress = Arc::new(
+        Progress::begin(
+            state,
+            &format!("aura/program/{}", next_id()),
+            &title,
+            "waiting for the model".into(),
+        )
+        .await,
+    );
+    // Tokens arrive on the provider's task; forward them to `$/progress` from ours.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let forward = {
+        let (state, progress) = (state.clone(), progress.clone());
+        tokio::spawn(async move {
+            let mut text = String::new();
+            while let Some(piece) = rx.recv().await {
+                text.push_str(&piece);
+                progress.report(&state, tail(&text, 80), None, false).await;
+            }
+        })
+    };
+    let on_event = move |event: Event<'_>| {
+        let _ = tx.send(match event {
+            Event::Token(t) => t.to_string(),
+            Event::Restart { failed, .. } => format!("\n[{failed} failed; trying the next provider]\n"),
+        });
+    };
+    let chain = providers.chain(role);
+    let retries = state.config().ai.verify_retries;
+    let result = aura_ide::ai::execute(
+        &chain,
+        &built,
+        program.output,
+        program.verify,
+        target.as_ref(),
+        &call,
+        retries,
+        &on_event,
+        &cancel,
+    )
+    .await;
+    drop(on_event);
+    let _ = forward.await;
+    let execution = match result {
+        Ok(execution) => execution,
+        Err(e) => {
+            progress.end(state, format!("failed: {e}")).await;
+            state.report_health(&chain).await;
+            let message = format!("Aura: P{:02} {} failed: {e}", program.number, program.name);
+            state.client.show_message(lsp::MessageType::ERROR, message.clone()).await;
+            return Ok(Some(json!({"program": ranked, "error": e.to_string()})));
+        }
+    };
+    progress.end(state, format!("done in {} attempt(s)", execution.attempts)).await;
+    if !execution.outcome.failed.is_empty() {
+        state.report_health(&chain).await;
+    }
+    let generation = &execution.outcome.generation;
+    let mut reply = json!({
+        "program": ranked,
+        "provider": generation.provider,
+        "model": generation.model,
+        "attempts": execution.attempts,
+        "verified": execution.verified,
+        "notes": execution.notes,
+        "answer": execution.answer,
+        "cached": generation.cached,
+    });
+
+    match (&execution.edit, &focus) {
+        (Some((range, new_text)), Some(focus)) if execution.verified && edits => {
+            let applied =
+                state.apply_ai_edit(focus, range.clone(), new_text, program.number, key.clone()).await?;
+            reply["applied"] = json!(applied);
+            reply["edit"] = json!({"range": convert::range(&focus.snapshot.text, range.clone(), state.encoding()), "newText": new_text});
+        }
+        _ if edits && !execution.verified => {
+            let document = open_markdown(state, program.number, &failed_markdown(&title, &execution)).await;
+            reply["document"] = json!(document);
+            let message = format!(
+                "{title}: the model's code did not verify after {} attempt(s), so nothing was changed ({})",
+                execution.attempts,
+                execution.notes.last().cloned().unwrap_or_default()
+            );
+            state.client.show_message(lsp::MessageType::WARNING, message).await;
+        }
+        _ if program.output == OutputKind::NewFile => {
+            let (path, applied) = state.create_ai_file(focus.as_ref(), program, &execution).await;
+            reply["file"] = json!(path);
+            reply["applied"] = json!(applied);
+        }
+        _ => {
+            let markdown = format!(
+                "# {title}\n\n{}\n\n---\n*{} · {}*\n",
+                execution.answer.trim(),
+                generation.provider,
+                generation.model
+            );
+            let document = open_markdown(state, program.number, &markdown).await;
+            reply["document"] = json!(document);
+            state
+                .client
+                .show_message(lsp::MessageType::INFO, format!("{title}: {}", summary(&execution.answer)))
+                .await;
+        }
+    }
+    Ok(Some(reply))
+}
+
+/// No model: open the prompt Aura would send, and say why nothing was sent.
+async fn prompt_only(
+    state: &State,
+    program: &aura_dispatch::RankedProgram,
+    built: &prompt::Prompt,
+    problems: &[String],
+) -> RpcResult<Option<Value>> {
+    let why = if problems.is_empty() {
+        "No model is configured (see `aura doctor`), so nothing was sent.".to_string()
+    } else {
+        format!("No provider could be set up ({}), so nothing was sent.", problems.join("; "))
+    };
     let markdown = format!(
-        "# Aura: P{:02} {}\n\n> No model is configured, so nothing was sent. This is the prompt Aura would send \
-         (about {} tokens; tiers {:?}).\n\n## System\n\n```text\n{}\n```\n\n## User\n\n```text\n{}\n```\n",
+        "# Aura: P{:02} {}\n\n> {why} This is the prompt Aura would send (about {} tokens; tiers {:?}).\n\n\
+         ## System\n\n```text\n{}\n```\n\n## User\n\n```text\n{}\n```\n",
         program.number,
         program.name,
         built.tokens,
@@ -335,27 +498,7 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
         built.system.trim_end(),
         built.user.trim_end()
     );
-    let dir = std::env::temp_dir().join("aura-prompts");
-    let path = dir.join(format!("P{:02}-{}.md", program.number, std::process::id()));
-    let document = match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &markdown)) {
-        Ok(()) => lsp::Url::from_file_path(&path).ok(),
-        Err(e) => {
-            tracing::warn!("cannot write the prompt document: {e}");
-            None
-        }
-    };
-    if let Some(uri) = &document {
-        // Clients without window/showDocument (Neovim 0.7) still get the result and the message.
-        let _ = state
-            .client
-            .show_document(lsp::ShowDocumentParams {
-                uri: uri.clone(),
-                external: Some(false),
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await;
-    }
+    let document = open_markdown(state, program.number, &markdown).await;
     state
         .client
         .show_message(
@@ -366,12 +509,329 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
             ),
         )
         .await;
-    Ok(Some(serde_json::json!({
-        "program": program,
-        "prompt": built,
-        "document": document,
-        "model": null,
-    })))
+    Ok(Some(json!({"program": program, "prompt": built, "document": document, "model": null})))
+}
+
+/// Write `markdown` to a temporary file and ask the editor to show it.
+/// Clients without `window/showDocument` (Neovim 0.7) still get the path in the reply.
+async fn open_markdown(state: &State, program: u16, markdown: &str) -> Option<lsp::Url> {
+    let dir = std::env::temp_dir().join("aura-prompts");
+    let path = dir.join(format!("P{program:02}-{}-{}.md", std::process::id(), next_id()));
+    let document = match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, markdown)) {
+        Ok(()) => lsp::Url::from_file_path(&path).ok(),
+        Err(e) => {
+            tracing::warn!("cannot write the document: {e}");
+            None
+        }
+    };
+    if let Some(uri) = &document {
+        let _ = state
+            .client
+            .show_document(lsp::ShowDocumentParams {
+                uri: uri.clone(),
+                external: Some(false),
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await;
+    }
+    document
+}
+
+fn failed_markdown(title: &str, execution: &aura_ide::ai::Execution) -> String {
+    let notes: Vec<String> = execution.notes.iter().map(|n| format!("- {n}")).collect();
+    format!(
+        "# {title}: not applied\n\nThe model's code did not pass verification, so your file is unchanged.\n\n{}\n\n\
+         ## The last answer\n\n{}\n",
+        notes.join("\n"),
+        execution.answer.trim()
+    )
+}
+
+/// The first sentence of an answer, short enough for a message.
+fn summary(answer: &str) -> String {
+    let text =
+        answer.trim().lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("").trim();
+    let sentence = text.split_inclusive(". ").next().unwrap_or(text);
+    aura_llm::stream::shorten(sentence, 160)
+}
+
+fn tail(text: &str, max: usize) -> String {
+    let flat = text.replace('\n', " ");
+    let start = flat.len().saturating_sub(max);
+    let start = (start..flat.len()).find(|i| flat.is_char_boundary(*i)).unwrap_or(flat.len());
+    flat[start..].to_string()
+}
+
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// `aura.undoLastAiEdit`: put back exactly the text the last AI edit replaced,
+/// if the edited text is still as the edit left it.
+pub(crate) async fn undo_last_edit(state: &State, _arguments: Vec<Value>) -> RpcResult<Option<Value>> {
+    let Some(entry) = state.ai.undo.lock().ok().and_then(|mut u| u.pop()) else {
+        state.client.show_message(lsp::MessageType::INFO, "Aura: no AI edit to undo").await;
+        return Ok(Some(json!({"undone": false, "reason": "nothing to undo"})));
+    };
+    let key = entry.uri.to_string();
+    let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
+    let end = entry.start + entry.inserted.len();
+    let current =
+        (end <= snapshot.text.len_bytes()).then(|| snapshot.text.byte_slice(entry.start..end).to_string());
+    if current.as_deref() != Some(entry.inserted.as_str()) {
+        let message = "Aura: the text changed since the AI edit; undo it with the editor's own undo";
+        state.client.show_message(lsp::MessageType::WARNING, message).await;
+        return Ok(Some(json!({"undone": false, "reason": "the edited text changed"})));
+    }
+    let range = convert::range(&snapshot.text, entry.start..end, state.encoding());
+    let edit = lsp::WorkspaceEdit {
+        changes: Some(
+            [(entry.uri.clone(), vec![lsp::TextEdit { range, new_text: entry.original.clone() }])].into(),
+        ),
+        ..Default::default()
+    };
+    let response = state
+        .client
+        .apply_edit(edit)
+        .await
+        .map_err(|e| internal(format!("workspace/applyEdit failed: {e}")))?;
+    if response.applied {
+        let _ = state.feedback_store().record(&entry.context_key, entry.program, Signal::Undo);
+    }
+    Ok(Some(json!({"undone": response.applied, "program": entry.program})))
+}
+
+/// An applied AI edit, enough to restore the text exactly.
+pub(crate) struct UndoEntry {
+    uri: lsp::Url,
+    start: usize,
+    inserted: String,
+    original: String,
+    program: u16,
+    context_key: String,
+}
+
+/// An AI request in flight for a document's lines; an edit there cancels it.
+struct Inflight {
+    id: u64,
+    uri: lsp::Url,
+    lines: (u32, u32),
+    cancel: CancellationToken,
+}
+
+/// Removes its request from the in-flight list when the request ends.
+pub(crate) struct InflightGuard {
+    ai: Arc<AiState>,
+    id: u64,
+}
+
+impl Drop for InflightGuard {
+    fn drop(&mut self) {
+        if let Ok(mut inflight) = self.ai.inflight.lock() {
+            inflight.retain(|i| i.id != self.id);
+        }
+    }
+}
+
+impl AiState {
+    fn track(
+        self: &Arc<Self>,
+        uri: &lsp::Url,
+        lines: (u32, u32),
+        cancel: CancellationToken,
+    ) -> InflightGuard {
+        let id = next_id();
+        if let Ok(mut inflight) = self.inflight.lock() {
+            inflight.push(Inflight { id, uri: uri.clone(), lines, cancel });
+        }
+        InflightGuard { ai: self.clone(), id }
+    }
+
+    /// A newer edit to the lines an AI request works on makes its answer stale: cancel it.
+    pub(crate) fn cancel_overlapping(&self, uri: &lsp::Url, changes: &[lsp::TextDocumentContentChangeEvent]) {
+        let Ok(inflight) = self.inflight.lock() else { return };
+        for request in inflight.iter().filter(|i| &i.uri == uri) {
+            let hit = changes.iter().any(|c| match c.range {
+                None => true,
+                Some(r) => r.start.line + 1 <= request.lines.1 && request.lines.0 <= r.end.line + 1,
+            });
+            if hit {
+                tracing::info!("an edit overlaps an AI request's code; cancelling it");
+                request.cancel.cancel();
+            }
+        }
+    }
+
+    /// Cancel every AI request (shutdown).
+    pub(crate) fn cancel_all(&self) {
+        if let Ok(inflight) = self.inflight.lock() {
+            inflight.iter().for_each(|i| i.cancel.cancel());
+        }
+    }
+}
+
+impl State {
+    /// The provider chains for the current `[ai]` settings, rebuilt when they change.
+    pub(crate) fn providers(&self) -> Arc<Providers> {
+        let config = self.config().ai;
+        if let Ok(cached) = self.ai.providers.read() {
+            if let Some((built_for, providers)) = cached.as_ref() {
+                if *built_for == config {
+                    return providers.clone();
+                }
+            }
+        }
+        let providers = Arc::new(Providers::from_config(&config, self.root().as_deref()));
+        if let Ok(mut cached) = self.ai.providers.write() {
+            *cached = Some((config, providers.clone()));
+        }
+        providers
+    }
+
+    /// Apply a verified AI edit through the editor and remember how to undo it.
+    async fn apply_ai_edit(
+        &self,
+        focus: &Focus,
+        range: Range<usize>,
+        new_text: &str,
+        program: u16,
+        context_key: String,
+    ) -> RpcResult<bool> {
+        let text = &focus.snapshot.text;
+        let key = focus.uri.to_string();
+        let current = self.docs.snapshot(&key).map(|(s, _, _)| s.revision);
+        if current != Some(focus.snapshot.revision) {
+            self.client
+                .show_message(
+                    lsp::MessageType::WARNING,
+                    "Aura: the document changed while the model worked; nothing was applied",
+                )
+                .await;
+            return Ok(false);
+        }
+        let original = text.byte_slice(range.clone()).to_string();
+        let lsp_range = convert::range(text, range.clone(), self.encoding());
+        let edit = lsp::WorkspaceEdit {
+            changes: Some(
+                [(
+                    focus.uri.clone(),
+                    vec![lsp::TextEdit { range: lsp_range, new_text: new_text.to_string() }],
+                )]
+                .into(),
+            ),
+            ..Default::default()
+        };
+        let response = self
+            .client
+            .apply_edit(edit)
+            .await
+            .map_err(|e| internal(format!("workspace/applyEdit failed: {e}")))?;
+        if response.applied {
+            if let Ok(mut undo) = self.ai.undo.lock() {
+                undo.push(UndoEntry {
+                    uri: focus.uri.clone(),
+                    start: range.start,
+                    inserted: new_text.to_string(),
+                    original,
+                    program,
+                    context_key,
+                });
+                let excess = undo.len().saturating_sub(20);
+                undo.drain(..excess);
+            }
+        }
+        Ok(response.applied)
+    }
+
+    /// A new file from a program (tests, docs): created beside the focus file
+    /// through `workspace/applyEdit` so the editor owns the change.
+    async fn create_ai_file(
+        &self,
+        focus: Option<&Focus>,
+        program: &aura_catalog::Program,
+        execution: &aura_ide::ai::Execution,
+    ) -> (Option<String>, bool) {
+        let content = execution.code.clone().unwrap_or_else(|| execution.answer.clone());
+        let base =
+            focus.and_then(|f| f.uri.to_file_path().ok()).or_else(|| self.root().map(|r| r.join("aura")));
+        let Some(base) = base else { return (None, false) };
+        let stem =
+            base.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "aura".into());
+        let ext = base.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "md".into());
+        let name = if program.group.contains("test") || program.code.contains("test") {
+            if ext == "py" {
+                format!("test_{stem}.py")
+            } else {
+                format!("{stem}.test.{ext}")
+            }
+        } else {
+            format!("{stem}.{}.{ext}", program.code)
+        };
+        let path = base.with_file_name(name);
+        let Ok(uri) = lsp::Url::from_file_path(&path) else { return (None, false) };
+        let edit = lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(vec![
+                lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                })),
+                lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: uri.clone(),
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: lsp::Range::default(),
+                        new_text: format!("{}\n", content.trim_end()),
+                    })],
+                }),
+            ])),
+            ..Default::default()
+        };
+        let applied = self.client.apply_edit(edit).await.map(|r| r.applied).unwrap_or(false);
+        (Some(path.display().to_string()), applied)
+    }
+
+    /// Tell the editor how the providers are doing: an `aura/status`
+    /// notification, and a warning when one is failing.
+    async fn report_health(&self, chain: &aura_llm::Chain) {
+        let health = chain.health();
+        let degraded: Vec<String> = health
+            .iter()
+            .filter_map(|(name, h)| match h {
+                Health::Healthy => None,
+                Health::Degraded { last_error, .. } => Some(format!("{name} failing ({last_error})")),
+                Health::Open { last_error } => Some(format!("{name} paused ({last_error})")),
+            })
+            .collect();
+        let status = json!({
+            "providers": health.iter().map(|(name, h)| json!({"name": name, "state": match h {
+                Health::Healthy => "healthy", Health::Degraded { .. } => "degraded", Health::Open { .. } => "open" }})).collect::<Vec<_>>(),
+        });
+        self.client.send_notification::<StatusNotification>(status).await;
+        if !degraded.is_empty() {
+            self.client
+                .show_message(
+                    lsp::MessageType::WARNING,
+                    format!("Aura: model degraded: {}", degraded.join("; ")),
+                )
+                .await;
+        }
+    }
+}
+
+/// `aura/status`: provider health for the editor's status bar.
+enum StatusNotification {}
+
+impl lsp::notification::Notification for StatusNotification {
+    type Params = Value;
+    const METHOD: &'static str = "aura/status";
 }
 
 /// `aura.feedback`: `[{"program": N, "signal": "accept"|"reject"|"undo", "text"?, "uri"?, "range"?}]`.
@@ -389,7 +849,7 @@ pub(crate) async fn feedback(state: &State, arguments: Vec<Value>) -> RpcResult<
     if Catalog::builtin().program_number(args.program).is_none() {
         return Err(invalid(format!("no program {}", args.program)));
     }
-    let (decision, _) = decide(state, &args.request).await?;
+    let (decision, _, _) = decide(state, &args.request).await?;
     let store = state.feedback_store();
     store
         .record(&decision.context_key, args.program, args.signal)

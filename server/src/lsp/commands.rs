@@ -12,8 +12,13 @@ use super::State;
 pub(crate) const FUNCTION_METRICS: &str = "aura.functionMetrics";
 
 /// The commands advertised in `executeCommandProvider`.
-pub(crate) const ALL: &[&str] =
-    &[FUNCTION_METRICS, super::ai::ROUTE, super::ai::RUN_PROGRAM, super::ai::FEEDBACK];
+pub(crate) const ALL: &[&str] = &[
+    FUNCTION_METRICS,
+    super::ai::ROUTE,
+    super::ai::RUN_PROGRAM,
+    super::ai::FEEDBACK,
+    super::ai::UNDO_LAST_AI_EDIT,
+];
 
 pub(crate) fn invalid(message: String) -> RpcError {
     RpcError { code: ErrorCode::InvalidParams, message: message.into(), data: None }
@@ -25,6 +30,7 @@ pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) ->
         super::ai::ROUTE => super::ai::route(state, params.arguments).await,
         super::ai::RUN_PROGRAM => super::ai::run_program(state, params.arguments).await,
         super::ai::FEEDBACK => super::ai::feedback(state, params.arguments).await,
+        super::ai::UNDO_LAST_AI_EDIT => super::ai::undo_last_edit(state, params.arguments).await,
         other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
     }
 }

@@ -7,6 +7,7 @@ mod ai;
 mod commands;
 mod convert;
 mod diagnostics;
+mod progress;
 mod pull;
 mod transport;
 mod workspace;
@@ -337,6 +338,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> RpcResult<()> {
         self.state.scheduler.cancel_all();
+        self.state.ai.cancel_all();
         self.state.shut_down.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
@@ -358,6 +360,7 @@ impl LanguageServer for Backend {
         self.state.workspace.note_edit();
         let uri = params.text_document.uri;
         let key = uri.to_string();
+        self.state.ai.cancel_overlapping(&uri, &params.content_changes);
         let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
         let outcome =
             self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding());

@@ -19,6 +19,7 @@ use aura_syntax::{Language, Rope};
 use dashmap::DashMap;
 use tower_lsp::lsp_types as lsp;
 
+use super::progress::Progress;
 use super::State;
 
 /// A scanned file that is not open, kept for `workspace/diagnostic`.
@@ -161,7 +162,14 @@ pub(crate) async fn scan(state: State) {
         );
         files.truncate(MAX_FILES);
     }
-    let progress = Progress::begin(&state, files.len()).await;
+    let total = files.len();
+    let progress = Progress::begin(
+        &state,
+        "aura/workspace-scan",
+        "Aura: indexing workspace",
+        format!("0/{total} files"),
+    )
+    .await;
     let started = Instant::now();
     let mut index = Some(CloneIndex::new(options.rules.clone_settings()));
     let mut done = 0;
@@ -208,13 +216,20 @@ pub(crate) async fn scan(state: State) {
             }
         }
         done += batch_size;
-        progress.report(&state, done, files.len()).await;
+        progress
+            .report(
+                &state,
+                format!("{done}/{total} files"),
+                Some((done * 100 / total.max(1)) as u32),
+                done >= total,
+            )
+            .await;
     }
     if let (Some(index), Ok(mut current)) = (index, ws.clones.write()) {
         *current = index;
     }
     tracing::info!(files = indexed, ms = started.elapsed().as_millis() as u64, "workspace indexed");
-    progress.end(&state, indexed).await;
+    progress.end(&state, format!("indexed {indexed} files")).await;
     // Open documents put their live text back into the new index.
     state.scheduler.reschedule_all(&state);
     if keep_diagnostics {
@@ -222,65 +237,4 @@ pub(crate) async fn scan(state: State) {
             tracing::debug!("workspace/diagnostic/refresh: {err}");
         }
     }
-}
-
-/// Work-done progress for the scan, when the editor supports it.
-struct Progress {
-    token: Option<lsp::NumberOrString>,
-    last: std::sync::Mutex<Instant>,
-}
-
-impl Progress {
-    async fn begin(state: &State, total: usize) -> Progress {
-        let none = Progress { token: None, last: std::sync::Mutex::new(Instant::now()) };
-        if !state.supports_progress() {
-            return none;
-        }
-        let token = lsp::NumberOrString::String("aura/workspace-scan".to_string());
-        let create = lsp::WorkDoneProgressCreateParams { token: token.clone() };
-        if let Err(err) = state.client.send_request::<lsp::request::WorkDoneProgressCreate>(create).await {
-            tracing::debug!("progress not available: {err}");
-            return none;
-        }
-        let begin = lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
-            title: "Aura: indexing workspace".to_string(),
-            cancellable: Some(false),
-            message: Some(format!("0/{total} files")),
-            percentage: Some(0),
-        });
-        notify(state, &token, begin).await;
-        Progress { token: Some(token), last: std::sync::Mutex::new(Instant::now()) }
-    }
-
-    async fn report(&self, state: &State, done: usize, total: usize) {
-        let Some(token) = &self.token else { return };
-        // At most ten reports a second: progress is for people, not a log.
-        {
-            let Ok(mut last) = self.last.lock() else { return };
-            if last.elapsed() < Duration::from_millis(100) && done < total {
-                return;
-            }
-            *last = Instant::now();
-        }
-        let report = lsp::WorkDoneProgress::Report(lsp::WorkDoneProgressReport {
-            cancellable: Some(false),
-            message: Some(format!("{done}/{total} files")),
-            percentage: Some((done * 100 / total.max(1)) as u32),
-        });
-        notify(state, token, report).await;
-    }
-
-    async fn end(&self, state: &State, indexed: usize) {
-        let Some(token) = &self.token else { return };
-        let end = lsp::WorkDoneProgress::End(lsp::WorkDoneProgressEnd {
-            message: Some(format!("indexed {indexed} files")),
-        });
-        notify(state, token, end).await;
-    }
-}
-
-async fn notify(state: &State, token: &lsp::NumberOrString, value: lsp::WorkDoneProgress) {
-    let params =
-        lsp::ProgressParams { token: token.clone(), value: lsp::ProgressParamsValue::WorkDone(value) };
-    state.client.send_notification::<lsp::notification::Progress>(params).await;
 }
