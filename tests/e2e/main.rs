@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `aura` binary: LSP over stdio and the CLI.
 
 mod ai_actions;
+mod ai_model;
 mod bad_input;
 mod cli;
 mod code_actions;

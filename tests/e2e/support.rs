@@ -30,6 +30,9 @@ impl Client {
         cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         // Keep the user's own config out of the tests.
         cmd.env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config");
+        // And the user's cache: the embedded model is only used where a test asks for it.
+        cmd.env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache");
+        cmd.env_remove("AURA_LLM_MODEL");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -114,6 +117,17 @@ impl Client {
         self.response(id)
     }
 
+    /// The response to `id`, waiting up to `limit` (model runs take longer than protocol work).
+    pub fn response_within(&mut self, id: i64, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(found) = self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none()) {
+                return found;
+            }
+        }
+        panic!("no response to request {id} within {limit:?}")
+    }
+
     pub fn response(&mut self, id: i64) -> Value {
         self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
             .unwrap_or_else(|| panic!("no response to request {id}"))
@@ -133,6 +147,8 @@ impl Client {
                     if msg.get("method").is_some() && msg.get("id").is_some() {
                         let result = if msg["method"] == "workspace/configuration" {
                             json!([null])
+                        } else if msg["method"] == "workspace/applyEdit" {
+                            json!({"applied": true})
                         } else {
                             Value::Null
                         };

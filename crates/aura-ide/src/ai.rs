@@ -182,6 +182,22 @@ impl Providers {
     }
 }
 
+/// Shrink the prompt budget when the chain starts with an in-process model:
+/// on a CPU, prompt processing dominates the wait for the first token, and a
+/// small model gains little from long tier guidance.
+pub fn fit_budget(chain: &Chain, decision: &mut aura_dispatch::Decision) {
+    let local_first = chain.providers().first().is_some_and(|p| p.host() == "in-process");
+    if local_first {
+        decision.budget.guidance = decision.budget.guidance.min(LOCAL_GUIDANCE_TOKENS);
+        decision.budget.context = decision.budget.context.min(LOCAL_CONTEXT_TOKENS);
+    }
+}
+
+/// Prompt budgets for in-process models (see [`fit_budget`]).
+pub const LOCAL_GUIDANCE_TOKENS: usize = 120;
+/// See [`fit_budget`].
+pub const LOCAL_CONTEXT_TOKENS: usize = 1_000;
+
 /// The per-attempt budget from the configured timeouts.
 pub fn budget(config: &AiConfig) -> Budget {
     let t = &config.timeouts;
@@ -287,19 +303,24 @@ pub async fn execute(
     cancel: &CancellationToken,
 ) -> Result<Execution, LlmError> {
     let edits = matches!(output, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile);
-    let mut system = prompt.system.clone();
+    let mut user = prompt.user.clone();
     if edits {
-        system.push_str(
-            "\nAnswer with the complete code in one fenced code block (```), and nothing else inside the block.\n",
-        );
+        // Last in the message: small models follow the most recent instruction best.
+        user.push_str("\n\nAnswer with the complete code in one fenced code block (```), and nothing else inside the block.\n");
     }
-    let mut messages = vec![Message::system(system), Message::user(prompt.user.clone())];
+    let mut messages = vec![Message::system(prompt.system.clone()), Message::user(user)];
     let max_tokens = output_tokens(output);
     let mut notes = Vec::new();
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let request = GenRequest::chat(messages.clone(), max_tokens);
+        let mut request = GenRequest::chat(messages.clone(), max_tokens);
+        if attempts > 1 {
+            // A greedy retry of a near-identical prompt tends to repeat the same
+            // mistake; sampling a little more each time explores alternatives.
+            request.temperature = (0.3 * (attempts - 1) as f32).min(0.9);
+            request.seed = u64::from(attempts);
+        }
         let outcome = chain.generate(&request, call, on_event, cancel).await?;
         let answer = outcome.generation.text.clone();
         if !edits {

@@ -106,6 +106,7 @@ pub fn ask(args: AskArgs) -> ExitCode {
             None => return fail(&format!("no program `{wanted}` (see `aura programs`)")),
         }
     }
+    ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &prepared.input);
     let messages = vec![Message::system(built.system), Message::user(built.user)];
     let call = providers.call("ask", args.file.as_deref(), args.no_cache);
@@ -171,6 +172,7 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
         };
     let mut decision = router_for(&prepared.workspace).route(&prepared.request);
     force(&mut decision, program);
+    ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &prepared.input);
     let call: Call = providers.call(&program.code, Some(&args.file), args.no_cache);
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };

@@ -339,6 +339,12 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     let (mut decision, mut input, focus) = decide(state, &request).await?;
     let routed_top = decision.top_program().number;
     apply_choice(&mut decision, &mut input, &request)?;
+    let providers = state.providers();
+    let program_output = Catalog::builtin().program_number(decision.top_program().number).map(|p| p.output);
+    let edits = matches!(program_output, Some(OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile));
+    let role = if edits { Role::Edit } else { Role::Chat };
+    let chain = providers.chain(role);
+    aura_ide::ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &input);
     let ranked = decision.top_program().clone();
     let store = state.feedback_store();
@@ -347,14 +353,11 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     if routed_top != ranked.number {
         let _ = store.record(&key, routed_top, Signal::Reject);
     }
-    let providers = state.providers();
     if !providers.is_available() {
         return prompt_only(state, &ranked, &built, &providers.problems).await;
     }
     let program =
         Catalog::builtin().program_number(ranked.number).ok_or_else(|| internal("unknown program".into()))?;
-    let edits = matches!(program.output, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile);
-    let role = if edits { Role::Edit } else { Role::Chat };
     let target = focus.as_ref().map(|f| aura_ide::ai::Target {
         language: f.snapshot.language,
         text: f.snapshot.text.to_string(),
@@ -394,7 +397,6 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
             Event::Restart { failed, .. } => format!("\n[{failed} failed; trying the next provider]\n"),
         });
     };
-    let chain = providers.chain(role);
     let retries = state.config().ai.verify_retries;
     let result = aura_ide::ai::execute(
         &chain,
