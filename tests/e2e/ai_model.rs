@@ -28,7 +28,13 @@ fn apply(text: &str, edits: &[Value]) -> String {
     };
     let mut edits: Vec<(usize, usize, String)> = edits
         .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_string();
@@ -47,14 +53,17 @@ fn repair_action_with_the_embedded_model_applies_a_parsing_edit_and_undo_restore
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("calc.py");
     std::fs::write(&file, BROKEN).unwrap();
-    let mut client = Client::start_in(Some(dir.path()), &[
-        ("AURA_LLM_MODEL", &model_path()),
-        // A loaded CI machine processes prompts slowly; the default 30 s is for people.
-        ("AURA_AI_TIMEOUTS_FIRST_TOKEN_MS", "180000"),
-        ("AURA_AI_TIMEOUTS_TOTAL_MS", "600000"),
-        // A 135M model needs its tries; every one is verified before anything is applied.
-        ("AURA_AI_VERIFY_RETRIES", "5"),
-    ]);
+    let mut client = Client::start_in(
+        Some(dir.path()),
+        &[
+            ("AURA_LLM_MODEL", &model_path()),
+            // A loaded CI machine processes prompts slowly; the default 30 s is for people.
+            ("AURA_AI_TIMEOUTS_FIRST_TOKEN_MS", "180000"),
+            ("AURA_AI_TIMEOUTS_TOTAL_MS", "600000"),
+            // A 135M model needs its tries; every one is verified before anything is applied.
+            ("AURA_AI_VERIFY_RETRIES", "5"),
+        ],
+    );
     client.initialize_with(json!({"window": {"workDoneProgress": true}}), json!(null));
     let uri = format!("file://{}", file.display());
     client.open(&uri, "python", 1, BROKEN);
@@ -94,7 +103,8 @@ fn repair_action_with_the_embedded_model_applies_a_parsing_edit_and_undo_restore
     let after = client.diagnostics(&uri, Some(2));
     assert!(!after.iter().any(|d| d["code"] == "AUR001"), "the repaired file parses: {fixed}\n{after:?}");
 
-    let undo = client.request("workspace/executeCommand", json!({"command": "aura.undoLastAiEdit", "arguments": []}));
+    let undo = client
+        .request("workspace/executeCommand", json!({"command": "aura.undoLastAiEdit", "arguments": []}));
     assert_eq!(undo["result"]["undone"], true, "{undo}");
     let restore = client.wait_for(|m| m["method"] == "workspace/applyEdit").expect("the undo edit was sent");
     assert_eq!(apply(&fixed, &edits_for(&restore, &uri)), BROKEN, "undo restores the text exactly");

@@ -121,7 +121,9 @@ impl Client {
     pub fn response_within(&mut self, id: i64, limit: Duration) -> Value {
         let deadline = Instant::now() + limit;
         while Instant::now() < deadline {
-            if let Some(found) = self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none()) {
+            if let Some(found) =
+                self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            {
                 return found;
             }
         }

@@ -60,7 +60,7 @@ impl Cache {
             return None;
         }
         let entry: Entry = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
-        (entry.key == key).then(|| Generation { cached: true, ..entry.generation })
+        (entry.key == key).then_some(Generation { cached: true, ..entry.generation })
     }
 
     /// Store an answer, evicting the oldest entries past the bound. Errors are

@@ -218,7 +218,7 @@ impl Chain {
                 return Err(LlmError::Cancelled);
             }
             let provider = member.provider.as_ref();
-            if provider.is_remote() && !(call.privacy.allow_remote && !call.privacy.local_only) {
+            if provider.is_remote() && (call.privacy.local_only || !call.privacy.allow_remote) {
                 let why = if call.privacy.local_only {
                     "this file is local-only (privacy.local_only)"
                 } else {

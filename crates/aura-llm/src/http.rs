@@ -121,6 +121,7 @@ impl<'a> Collector<'a> {
 /// first-token and total limits (`collector` says when the first token came)
 /// and returns [`LlmError::Cancelled`] as soon as `cancel` fires, dropping the
 /// connection.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn stream_post(
     client: &reqwest::Client,
     url: &str,

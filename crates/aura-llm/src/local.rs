@@ -43,6 +43,9 @@ impl std::fmt::Debug for Local {
     }
 }
 
+/// The lazily loaded model, shared by providers for the same file.
+type Slot = Mutex<Option<Loaded>>;
+
 struct Loaded {
     weights: ModelWeights,
     tokenizer: Tokenizer,
@@ -65,7 +68,7 @@ impl Local {
     /// request. Providers for the same file share one copy of the weights, so
     /// rebuilding the chain on a config change does not reload them.
     pub fn new(name: &str, path: &Path) -> Local {
-        static LOADED: OnceLock<Mutex<HashMap<PathBuf, Weak<Mutex<Option<Loaded>>>>>> = OnceLock::new();
+        static LOADED: OnceLock<Mutex<HashMap<PathBuf, Weak<Slot>>>> = OnceLock::new();
         let model = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let registry = LOADED.get_or_init(Mutex::default);
         let mut registry = registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -154,7 +154,8 @@ pub fn shorten(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }
-    format!("{}…", &text[..text.floor_char_boundary(max)])
+    let cut = (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    format!("{}…", &text[..cut])
 }
 
 #[cfg(test)]

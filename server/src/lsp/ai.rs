@@ -341,7 +341,8 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     apply_choice(&mut decision, &mut input, &request)?;
     let providers = state.providers();
     let program_output = Catalog::builtin().program_number(decision.top_program().number).map(|p| p.output);
-    let edits = matches!(program_output, Some(OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile));
+    let edits =
+        matches!(program_output, Some(OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile));
     let role = if edits { Role::Edit } else { Role::Chat };
     let chain = providers.chain(role);
     aura_ide::ai::fit_budget(&chain, &mut decision);
@@ -657,7 +658,7 @@ impl AiState {
         for request in inflight.iter().filter(|i| &i.uri == uri) {
             let hit = changes.iter().any(|c| match c.range {
                 None => true,
-                Some(r) => r.start.line + 1 <= request.lines.1 && request.lines.0 <= r.end.line + 1,
+                Some(r) => r.start.line < request.lines.1 && request.lines.0 <= r.end.line + 1,
             });
             if hit {
                 tracing::info!("an edit overlaps an AI request's code; cancelling it");
