@@ -118,11 +118,12 @@ pub fn ask(args: AskArgs) -> ExitCode {
             println!();
             let g = &outcome.generation;
             eprintln!(
-                "aura: {} · {} · {} tokens{}{}",
+                "aura: {} · {} · {} tokens{}{}{}",
                 g.provider,
                 g.model,
                 g.tokens,
                 g.first_token.map(|d| format!(" · first token {} ms", d.as_millis())).unwrap_or_default(),
+                g.total.map(|d| format!(" · total {} ms", d.as_millis())).unwrap_or_default(),
                 if g.cached { " · cached" } else { "" }
             );
             ExitCode::SUCCESS
