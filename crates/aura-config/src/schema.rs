@@ -194,8 +194,6 @@ pub struct AiConfig {
     pub cache: AiCacheConfig,
     /// What may leave the machine and what is recorded.
     pub privacy: PrivacyConfig,
-    /// Run the review program on save and publish its findings (source `aura-ai`).
-    pub review_on_save: bool,
 }
 
 impl Default for AiConfig {
@@ -209,7 +207,6 @@ impl Default for AiConfig {
             verify_retries: 2,
             cache: AiCacheConfig::default(),
             privacy: PrivacyConfig::default(),
-            review_on_save: false,
         }
     }
 }
