@@ -24,7 +24,13 @@ fn lifecycle_advertises_only_what_works() {
     assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
     assert_eq!(
         caps["executeCommandProvider"]["commands"],
-        json!(["aura.functionMetrics", "aura.route", "aura.runProgram", "aura.feedback"])
+        json!([
+            "aura.functionMetrics",
+            "aura.route",
+            "aura.runProgram",
+            "aura.feedback",
+            "aura.undoLastAiEdit"
+        ])
     );
     for absent in ["completionProvider", "definitionProvider"] {
         assert!(caps.get(absent).is_none(), "{absent} is advertised but not implemented");

@@ -390,6 +390,10 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
                 text.push_str(&piece);
                 progress.report(&state, tail(&text, 80), None, false).await;
             }
+            // Throttling may have dropped the last pieces (or all of a cached answer).
+            if !text.is_empty() {
+                progress.report(&state, tail(&text, 80), None, true).await;
+            }
         })
     };
     let on_event = move |event: Event<'_>| {
