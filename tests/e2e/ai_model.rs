@@ -53,10 +53,13 @@ fn repair_action_with_the_embedded_model_applies_a_parsing_edit_and_undo_restore
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("calc.py");
     std::fs::write(&file, BROKEN).unwrap();
+    // No workspace root is sent, so the response cache lives in the user cache folder.
+    let cache = dir.path().join("user-cache");
     let mut client = Client::start_in(
         Some(dir.path()),
         &[
             ("AURA_LLM_MODEL", &model_path()),
+            ("XDG_CACHE_HOME", cache.to_str().unwrap()),
             // A loaded CI machine processes prompts slowly; the default 30 s is for people.
             ("AURA_AI_TIMEOUTS_FIRST_TOKEN_MS", "180000"),
             ("AURA_AI_TIMEOUTS_TOTAL_MS", "600000"),
