@@ -27,7 +27,7 @@ def aura_once(binary, model):
     with tempfile.TemporaryDirectory() as ws:
         env = dict(os.environ, AURA_LLM_MODEL=model)
         start = time.perf_counter()
-        out = subprocess.run([binary, "ask", PROMPT, "--no-cache"], cwd=ws, env=env,
+        out = subprocess.run([binary, "ask", PROMPT, "--raw", "--no-cache", "--max-tokens", str(MAX_TOKENS)], cwd=ws, env=env,
                              capture_output=True, text=True, check=True)
         wall = (time.perf_counter() - start) * 1000
     m = re.search(r"(\d+) tokens · first token (\d+) ms · total (\d+) ms", out.stderr)
@@ -88,7 +88,7 @@ def main():
     model = model_path()
     rows = {"aura (candle, in process)": [], "llama.cpp (llama-cpp-python)": []}
     for _ in range(args.runs):
-        rows["aura (candle, in process)"].append(aura_once(args.aura, model))
+        rows["aura (candle, in process)"].append(aura_once(os.path.abspath(args.aura), model))
         rows["llama.cpp (llama-cpp-python)"].append(llama_once(model))
     med = {name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in rows.items()}
     print(f"SmolLM2-135M-Instruct Q4_1, {MAX_TOKENS} max tokens, 2 threads, medians of {args.runs} runs")

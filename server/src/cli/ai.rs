@@ -107,12 +107,17 @@ pub fn ask(args: AskArgs) -> ExitCode {
         }
     }
     ai::fit_budget(&chain, &mut decision);
-    let built = prompt::build(&decision, &prepared.input);
-    let messages = vec![Message::system(built.system), Message::user(built.user)];
+    let messages = if args.raw {
+        vec![Message::user(args.text.clone())]
+    } else {
+        let built = prompt::build(&decision, &prepared.input);
+        vec![Message::system(built.system), Message::user(built.user)]
+    };
     let call = providers.call("ask", args.file.as_deref(), args.no_cache);
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };
     let cancel = cancel_on_ctrl_c(&rt);
-    let result = rt.block_on(chain.generate(&GenRequest::chat(messages, 700), &call, &printer, &cancel));
+    let result =
+        rt.block_on(chain.generate(&GenRequest::chat(messages, args.max_tokens), &call, &printer, &cancel));
     match result {
         Ok(outcome) => {
             println!();

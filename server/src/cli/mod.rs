@@ -117,6 +117,12 @@ pub struct AskArgs {
     /// Ask the model even when the response cache has the answer.
     #[arg(long)]
     pub no_cache: bool,
+    /// The most tokens to generate.
+    #[arg(long, default_value_t = 700, value_name = "N")]
+    pub max_tokens: u32,
+    /// Send the text as it is, without routing or a program's prompt.
+    #[arg(long, conflicts_with_all = ["file", "program"])]
+    pub raw: bool,
 }
 
 #[derive(clap::Args, Debug)]
