@@ -2,13 +2,11 @@
 //! prompt travels apart from the messages, text arrives in
 //! `content_block_delta` events and errors can arrive as `error` events.
 
-use std::time::Instant;
-
 use async_trait::async_trait;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{self, Collector, Progress};
+use crate::http::{self, endpoint_identity, Collector, Endpoint, Progress};
 use crate::provider::{Budget, Finish, GenRequest, Generation, Input, LlmError, OnToken, Provider, Role};
 use crate::secret::ApiKey;
 use crate::stream::SseParser;
@@ -18,11 +16,8 @@ const API_VERSION: &str = "2023-06-01";
 /// The Anthropic API (`https://api.anthropic.com` by default).
 #[derive(Debug)]
 pub struct Anthropic {
-    name: String,
-    base: String,
-    model: String,
+    endpoint: Endpoint,
     key: ApiKey,
-    client: reqwest::Client,
 }
 
 impl Anthropic {
@@ -36,13 +31,7 @@ impl Anthropic {
     ) -> Result<Anthropic, LlmError> {
         let base = http::trim_base(base);
         let base = base.strip_suffix("/v1").map(str::to_string).unwrap_or(base);
-        Ok(Anthropic {
-            name: name.to_string(),
-            base,
-            model: model.to_string(),
-            key,
-            client: http::client(budget)?,
-        })
+        Ok(Anthropic { endpoint: Endpoint::new(name, &base, model, budget)?, key })
     }
 
     fn headers(&self) -> Result<reqwest::header::HeaderMap, LlmError> {
@@ -117,21 +106,7 @@ fn apply_event(event: &str, data: &str, collector: &mut Collector<'_>) -> Result
 
 #[async_trait]
 impl Provider for Anthropic {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn host(&self) -> String {
-        http::host_of(&self.base)
-    }
-
-    fn is_remote(&self) -> bool {
-        !crate::provider::is_loopback(&self.host())
-    }
+    endpoint_identity!();
 
     async fn generate(
         &self,
@@ -140,44 +115,31 @@ impl Provider for Anthropic {
         cancel: &CancellationToken,
         budget: &Budget,
     ) -> Result<Generation, LlmError> {
-        let url = format!("{}/v1/messages", self.base);
-        let mut collector = Collector::new(on_token, Instant::now());
+        let body = body(&self.endpoint.model, request);
         let mut parser = SseParser::new();
-        let mut done = false;
-        let body = body(&self.model, request);
-        http::stream_post(
-            &self.client,
-            &url,
-            self.headers()?,
-            &body,
-            budget,
-            cancel,
-            &mut collector,
-            |chunk, c| {
-                for event in parser.push(chunk) {
-                    if apply_event(&event.event, &event.data, c)?.done {
-                        done = true;
-                        return Ok(Progress { done: true });
-                    }
+        let on_chunk = |chunk: Option<&[u8]>, c: &mut Collector<'_>| {
+            for event in chunk.map(|chunk| parser.push(chunk)).unwrap_or_default() {
+                if apply_event(&event.event, &event.data, c)?.done {
+                    return Ok(Progress { done: true });
                 }
-                Ok(Progress::default())
-            },
-        )
-        .await?;
-        if !done {
-            return Err(LlmError::Interrupted("the stream ended before message_stop".to_string()));
-        }
-        Ok(collector.finish(&self.name, &self.model))
+            }
+            Ok(Progress::default())
+        };
+        self.endpoint
+            .stream(
+                "/v1/messages",
+                self.headers()?,
+                &body,
+                budget,
+                cancel,
+                on_token,
+                "message_stop",
+                on_chunk,
+            )
+            .await
     }
 
     async fn models(&self, budget: &Budget) -> Result<Vec<String>, LlmError> {
-        let value =
-            http::get_json(&self.client, &format!("{}/v1/models", self.base), self.headers()?, budget)
-                .await?;
-        Ok(value
-            .get("data")
-            .and_then(|d| d.as_array())
-            .map(|models| models.iter().filter_map(|m| m.get("id")?.as_str().map(str::to_string)).collect())
-            .unwrap_or_default())
+        self.endpoint.names("/v1/models", self.headers()?, budget, "data", "id").await
     }
 }

@@ -47,6 +47,105 @@ pub(crate) fn headers(pairs: &[(&str, String)]) -> Result<HeaderMap, LlmError> {
     Ok(map)
 }
 
+/// What every HTTP provider holds: its name, base URL, model and client.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    pub name: String,
+    pub base: String,
+    pub model: String,
+    pub client: reqwest::Client,
+}
+
+impl Endpoint {
+    pub fn new(name: &str, base: &str, model: &str, budget: &Budget) -> Result<Endpoint, LlmError> {
+        Ok(Endpoint {
+            name: name.to_string(),
+            base: trim_base(base),
+            model: model.to_string(),
+            client: client(budget)?,
+        })
+    }
+
+    pub fn host(&self) -> String {
+        host_of(&self.base)
+    }
+
+    pub fn is_remote(&self) -> bool {
+        !crate::provider::is_loopback(&self.host())
+    }
+
+    /// POST `body` to `path` and stream the answer through `on_chunk` until it
+    /// reports `done`; a body that ends first is a cut stream (`ended`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn stream(
+        &self,
+        path: &str,
+        headers: HeaderMap,
+        body: &serde_json::Value,
+        budget: &Budget,
+        cancel: &CancellationToken,
+        on_token: OnToken<'_>,
+        ended: &str,
+        mut on_chunk: impl FnMut(Option<&[u8]>, &mut Collector<'_>) -> Result<Progress, LlmError>,
+    ) -> Result<Generation, LlmError> {
+        let url = format!("{}{path}", self.base);
+        let mut collector = Collector::new(on_token, Instant::now());
+        let mut done = false;
+        stream_post(&self.client, &url, headers, body, budget, cancel, &mut collector, |chunk, c| {
+            let progress = on_chunk(Some(chunk), c)?;
+            done |= progress.done;
+            Ok(progress)
+        })
+        .await?;
+        if !done {
+            done = on_chunk(None, &mut collector)?.done;
+        }
+        if !done {
+            return Err(LlmError::Interrupted(format!("the stream ended before {ended}")));
+        }
+        Ok(collector.finish(&self.name, &self.model))
+    }
+
+    /// GET `path` and collect `list[*].key` strings (model lists).
+    pub async fn names(
+        &self,
+        path: &str,
+        headers: HeaderMap,
+        budget: &Budget,
+        list: &str,
+        key: &str,
+    ) -> Result<Vec<String>, LlmError> {
+        let value = get_json(&self.client, &format!("{}{path}", self.base), headers, budget).await?;
+        Ok(value
+            .get(list)
+            .and_then(|d| d.as_array())
+            .map(|items| items.iter().filter_map(|m| m.get(key)?.as_str().map(str::to_string)).collect())
+            .unwrap_or_default())
+    }
+}
+
+/// The four identity methods of [`crate::Provider`] for a type with an `endpoint` field.
+macro_rules! endpoint_identity {
+    () => {
+        fn name(&self) -> &str {
+            &self.endpoint.name
+        }
+
+        fn model(&self) -> &str {
+            &self.endpoint.model
+        }
+
+        fn host(&self) -> String {
+            self.endpoint.host()
+        }
+
+        fn is_remote(&self) -> bool {
+            self.endpoint.is_remote()
+        }
+    };
+}
+pub(crate) use endpoint_identity;
+
 /// What the per-protocol parser made of a chunk.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Progress {

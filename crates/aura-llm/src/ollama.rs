@@ -1,34 +1,24 @@
 //! Ollama's native API: `/api/chat` and `/api/generate`, streamed as
 //! newline-delimited JSON, and `/api/tags` for the model list.
 
-use std::time::Instant;
-
 use async_trait::async_trait;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{self, Collector, Progress};
+use crate::http::{endpoint_identity, Collector, Endpoint, Progress};
 use crate::provider::{Budget, Finish, GenRequest, Generation, Input, LlmError, OnToken, Provider};
 use crate::stream::NdjsonParser;
 
 /// An Ollama server (`http://127.0.0.1:11434` by default).
 #[derive(Debug)]
 pub struct Ollama {
-    name: String,
-    base: String,
-    model: String,
-    client: reqwest::Client,
+    endpoint: Endpoint,
 }
 
 impl Ollama {
     /// `base` is the server root, without `/api`.
     pub fn new(name: &str, base: &str, model: &str, budget: &Budget) -> Result<Ollama, LlmError> {
-        Ok(Ollama {
-            name: name.to_string(),
-            base: http::trim_base(base),
-            model: model.to_string(),
-            client: http::client(budget)?,
-        })
+        Ok(Ollama { endpoint: Endpoint::new(name, base, model, budget)? })
     }
 }
 
@@ -83,21 +73,7 @@ fn apply_line(value: &serde_json::Value, collector: &mut Collector<'_>) -> Resul
 
 #[async_trait]
 impl Provider for Ollama {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn host(&self) -> String {
-        http::host_of(&self.base)
-    }
-
-    fn is_remote(&self) -> bool {
-        !crate::provider::is_loopback(&self.host())
-    }
+    endpoint_identity!();
 
     async fn generate(
         &self,
@@ -106,47 +82,27 @@ impl Provider for Ollama {
         cancel: &CancellationToken,
         budget: &Budget,
     ) -> Result<Generation, LlmError> {
-        let (path, body) = body(&self.model, request);
-        let url = format!("{}{path}", self.base);
-        let mut collector = Collector::new(on_token, Instant::now());
+        let (path, body) = body(&self.endpoint.model, request);
         let mut parser = NdjsonParser::new();
-        let mut done = false;
-        let mut apply = |values: Vec<Result<serde_json::Value, String>>, c: &mut Collector<'_>| {
+        let on_chunk = |chunk: Option<&[u8]>, c: &mut Collector<'_>| {
+            // `None` is the end of the body: a last line without its newline still counts.
+            let values = match chunk {
+                Some(chunk) => parser.push(chunk),
+                None => parser.finish(),
+            };
             for value in values {
-                let value = value.map_err(LlmError::Protocol)?;
-                if apply_line(&value, c)?.done {
-                    done = true;
+                if apply_line(&value.map_err(LlmError::Protocol)?, c)?.done {
                     return Ok(Progress { done: true });
                 }
             }
-            Ok::<_, LlmError>(Progress::default())
+            Ok(Progress::default())
         };
-        http::stream_post(
-            &self.client,
-            &url,
-            Default::default(),
-            &body,
-            budget,
-            cancel,
-            &mut collector,
-            |chunk, c| apply(parser.push(chunk), c),
-        )
-        .await?;
-        apply(parser.finish(), &mut collector)?;
-        if !done {
-            return Err(LlmError::Interrupted("the stream ended before \"done\": true".to_string()));
-        }
-        Ok(collector.finish(&self.name, &self.model))
+        self.endpoint
+            .stream(path, Default::default(), &body, budget, cancel, on_token, "\"done\": true", on_chunk)
+            .await
     }
 
     async fn models(&self, budget: &Budget) -> Result<Vec<String>, LlmError> {
-        let value =
-            http::get_json(&self.client, &format!("{}/api/tags", self.base), Default::default(), budget)
-                .await?;
-        Ok(value
-            .get("models")
-            .and_then(|d| d.as_array())
-            .map(|models| models.iter().filter_map(|m| m.get("name")?.as_str().map(str::to_string)).collect())
-            .unwrap_or_default())
+        self.endpoint.names("/api/tags", Default::default(), budget, "models", "name").await
     }
 }

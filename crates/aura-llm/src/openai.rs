@@ -2,13 +2,11 @@
 //! `/v1/completions` with SSE streaming, as served by OpenAI, LM Studio,
 //! llama.cpp's server and vLLM.
 
-use std::time::Instant;
-
 use async_trait::async_trait;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{self, Collector, Progress};
+use crate::http::{self, endpoint_identity, Collector, Endpoint, Progress};
 use crate::provider::{Budget, Finish, GenRequest, Generation, Input, LlmError, OnToken, Provider};
 use crate::secret::ApiKey;
 use crate::stream::SseParser;
@@ -16,11 +14,8 @@ use crate::stream::SseParser;
 /// An OpenAI-compatible endpoint.
 #[derive(Debug)]
 pub struct OpenAi {
-    name: String,
-    base: String,
-    model: String,
+    endpoint: Endpoint,
     key: Option<ApiKey>,
-    client: reqwest::Client,
 }
 
 impl OpenAi {
@@ -32,13 +27,7 @@ impl OpenAi {
         key: Option<ApiKey>,
         budget: &Budget,
     ) -> Result<OpenAi, LlmError> {
-        Ok(OpenAi {
-            name: name.to_string(),
-            base: http::trim_base(base),
-            model: model.to_string(),
-            key,
-            client: http::client(budget)?,
-        })
+        Ok(OpenAi { endpoint: Endpoint::new(name, base, model, budget)?, key })
     }
 
     fn headers(&self) -> Result<reqwest::header::HeaderMap, LlmError> {
@@ -108,21 +97,7 @@ pub(crate) fn apply_event(data: &str, collector: &mut Collector<'_>) -> Result<P
 
 #[async_trait]
 impl Provider for OpenAi {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn host(&self) -> String {
-        http::host_of(&self.base)
-    }
-
-    fn is_remote(&self) -> bool {
-        !crate::provider::is_loopback(&self.host())
-    }
+    endpoint_identity!();
 
     async fn generate(
         &self,
@@ -131,43 +106,20 @@ impl Provider for OpenAi {
         cancel: &CancellationToken,
         budget: &Budget,
     ) -> Result<Generation, LlmError> {
-        let (path, body) = body(&self.model, request);
-        let url = format!("{}{path}", self.base);
-        let mut collector = Collector::new(on_token, Instant::now());
+        let (path, body) = body(&self.endpoint.model, request);
         let mut parser = SseParser::new();
-        let mut done = false;
-        http::stream_post(
-            &self.client,
-            &url,
-            self.headers()?,
-            &body,
-            budget,
-            cancel,
-            &mut collector,
-            |chunk, c| {
-                for event in parser.push(chunk) {
-                    if apply_event(&event.data, c)?.done {
-                        done = true;
-                        return Ok(Progress { done: true });
-                    }
+        let on_chunk = |chunk: Option<&[u8]>, c: &mut Collector<'_>| {
+            for event in chunk.map(|chunk| parser.push(chunk)).unwrap_or_default() {
+                if apply_event(&event.data, c)?.done {
+                    return Ok(Progress { done: true });
                 }
-                Ok(Progress::default())
-            },
-        )
-        .await?;
-        if !done {
-            return Err(LlmError::Interrupted("the stream ended before [DONE]".to_string()));
-        }
-        Ok(collector.finish(&self.name, &self.model))
+            }
+            Ok(Progress::default())
+        };
+        self.endpoint.stream(path, self.headers()?, &body, budget, cancel, on_token, "[DONE]", on_chunk).await
     }
 
     async fn models(&self, budget: &Budget) -> Result<Vec<String>, LlmError> {
-        let value =
-            http::get_json(&self.client, &format!("{}/models", self.base), self.headers()?, budget).await?;
-        Ok(value
-            .get("data")
-            .and_then(|d| d.as_array())
-            .map(|models| models.iter().filter_map(|m| m.get("id")?.as_str().map(str::to_string)).collect())
-            .unwrap_or_default())
+        self.endpoint.names("/models", self.headers()?, budget, "data", "id").await
     }
 }
