@@ -109,6 +109,14 @@ pub enum OutputKind {
     CommitMessage,
 }
 
+impl OutputKind {
+    /// The output changes code (an edit or a new file), so it is verified and
+    /// answered with one fenced code block.
+    pub fn is_edit(self) -> bool {
+        matches!(self, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verify {

@@ -124,6 +124,26 @@ impl Decision {
     pub fn top_program(&self) -> &RankedProgram {
         &self.programs[0]
     }
+
+    /// Put `program` first, as the caller chose it, keeping the router's
+    /// reasons when it ranked the program at all.
+    pub fn force_program(&mut self, program: &aura_catalog::Program) {
+        if let Some(i) = self.programs.iter().position(|p| p.number == program.number) {
+            let chosen = self.programs.remove(i);
+            self.programs.insert(0, chosen);
+        } else {
+            self.programs.insert(
+                0,
+                RankedProgram {
+                    number: program.number,
+                    code: program.code.clone(),
+                    name: program.name.clone(),
+                    score: 0.0,
+                    reasons: vec![Reason { why: "chosen by you".into(), weight: 0.0 }],
+                },
+            );
+        }
+    }
 }
 
 #[derive(Clone, Default)]

@@ -35,6 +35,17 @@ pub enum Role {
     Completion,
 }
 
+impl Role {
+    /// Edit programs use the edit chain; everything else chats.
+    pub fn for_output(output: OutputKind) -> Role {
+        if output.is_edit() {
+            Role::Edit
+        } else {
+            Role::Chat
+        }
+    }
+}
+
 /// The configured providers as chains per role, with the privacy rules.
 #[derive(Debug)]
 pub struct Providers {
@@ -302,7 +313,7 @@ pub async fn execute(
     on_event: &(dyn Fn(Event<'_>) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<Execution, LlmError> {
-    let edits = matches!(output, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile);
+    let edits = output.is_edit();
     let mut user = prompt.user.clone();
     if edits {
         // Last in the message: small models follow the most recent instruction best.

@@ -106,7 +106,7 @@ fn apply_event(event: &str, data: &str, collector: &mut Collector<'_>) -> Result
 
 #[async_trait]
 impl Provider for Anthropic {
-    endpoint_identity!();
+    endpoint_identity!("anthropic");
 
     async fn generate(
         &self,

@@ -3,6 +3,7 @@
 //! provider, failover to the next provider, and the audit log — everything
 //! between "here is a request" and "here is an answer or a clear error".
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -251,12 +252,12 @@ impl Chain {
                 }
             }
 
-            let streamed = std::sync::atomic::AtomicBool::new(false);
+            let streamed = AtomicBool::new(false);
             let on_token = |piece: &str| {
-                streamed.store(true, std::sync::atomic::Ordering::Relaxed);
+                streamed.store(true, Ordering::Relaxed);
                 on_event(Event::Token(piece));
             };
-            let result = self.attempts(provider, &sent, &on_token, cancel).await;
+            let result = self.attempts(provider, &sent, &on_token, &streamed, cancel).await;
             if outbound {
                 self.audit(provider, call, &sent, &redaction, &result);
             }
@@ -277,7 +278,7 @@ impl Chain {
                 Err(e) => {
                     tracing::warn!("provider {} failed: {e}", provider.name());
                     self.record(member, Some(&e));
-                    if streamed.load(std::sync::atomic::Ordering::Relaxed) {
+                    if streamed.load(Ordering::Relaxed) {
                         on_event(Event::Restart {
                             failed: provider.name().to_string(),
                             error: e.to_string(),
@@ -290,31 +291,27 @@ impl Chain {
         Err(LlmError::Exhausted(failed))
     }
 
-    /// One provider, retried with backoff while its errors are transient.
+    /// One provider, retried with backoff while its errors are transient and
+    /// nothing has streamed yet (`on_token` sets `streamed`).
     async fn attempts(
         &self,
         provider: &dyn Provider,
         request: &GenRequest,
         on_token: &(dyn Fn(&str) + Send + Sync),
+        streamed: &AtomicBool,
         cancel: &CancellationToken,
     ) -> Result<Generation, LlmError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let streamed = std::sync::atomic::AtomicBool::new(false);
-            let tracked = |piece: &str| {
-                streamed.store(true, std::sync::atomic::Ordering::Relaxed);
-                on_token(piece);
-            };
-            let result = provider.generate(request, &tracked, cancel, &self.budget).await;
+            let result = provider.generate(request, on_token, cancel, &self.budget).await;
             let error = match result {
                 Ok(generation) => return Ok(generation),
                 Err(e) => e,
             };
             // A retry after streamed output would repeat it: fail over instead.
-            let retry = error.is_transient()
-                && attempt < self.policy.attempts
-                && !streamed.load(std::sync::atomic::Ordering::Relaxed);
+            let retry =
+                error.is_transient() && attempt < self.policy.attempts && !streamed.load(Ordering::Relaxed);
             if !retry {
                 return Err(error);
             }

@@ -126,7 +126,11 @@ impl Endpoint {
 
 /// The four identity methods of [`crate::Provider`] for a type with an `endpoint` field.
 macro_rules! endpoint_identity {
-    () => {
+    ($kind:literal) => {
+        fn kind(&self) -> &'static str {
+            $kind
+        }
+
         fn name(&self) -> &str {
             &self.endpoint.name
         }
@@ -310,8 +314,7 @@ pub(crate) async fn get_json(
 }
 
 fn request_error(e: &reqwest::Error, url: &str, budget: &Budget) -> LlmError {
-    let host =
-        reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let host = host_of(url);
     if e.is_timeout() {
         return LlmError::Timeout { stage: Stage::Connect, after: budget.connect };
     }

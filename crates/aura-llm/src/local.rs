@@ -327,6 +327,10 @@ impl Provider for Local {
         &self.model
     }
 
+    fn kind(&self) -> &'static str {
+        "local"
+    }
+
     fn host(&self) -> String {
         "in-process".to_string()
     }

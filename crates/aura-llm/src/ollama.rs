@@ -73,7 +73,7 @@ fn apply_line(value: &serde_json::Value, collector: &mut Collector<'_>) -> Resul
 
 #[async_trait]
 impl Provider for Ollama {
-    endpoint_identity!();
+    endpoint_identity!("ollama");
 
     async fn generate(
         &self,

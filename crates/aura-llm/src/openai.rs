@@ -97,7 +97,7 @@ pub(crate) fn apply_event(data: &str, collector: &mut Collector<'_>) -> Result<P
 
 #[async_trait]
 impl Provider for OpenAi {
-    endpoint_identity!();
+    endpoint_identity!("openai");
 
     async fn generate(
         &self,

@@ -301,6 +301,8 @@ pub trait Provider: Send + Sync + fmt::Debug {
     fn name(&self) -> &str;
     /// The model it asks for.
     fn model(&self) -> &str;
+    /// The protocol, as config names it: "openai", "ollama", "anthropic", "local".
+    fn kind(&self) -> &'static str;
     /// Where requests go: a host name, or "in-process".
     fn host(&self) -> String;
     /// Whether requests leave this machine.

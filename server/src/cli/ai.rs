@@ -3,19 +3,20 @@
 //! pipeline (which provider, failovers, verification) go to stderr.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aura_catalog::{Catalog, OutputKind};
-use aura_dispatch::prompt;
+use aura_catalog::{Catalog, Program};
+use aura_dispatch::{prompt, Decision};
 use aura_ide::ai::{self, Providers, Role};
 use aura_llm::{
     Budget, Call, CancellationToken, Chain, Event, GenRequest, Message, Ollama, OpenAi, Provider,
 };
 use serde_json::json;
 
-use super::dispatch::{fail, prepare, print_json, router_for};
+use super::dispatch::{fail, prepare, print_json, router_for, Prepared};
 use super::{AskArgs, DoctorArgs, OutputFormat, RouteArgs, RunProgramArgs};
 use crate::settings;
 
@@ -79,45 +80,73 @@ fn cancel_on_ctrl_c(rt: &tokio::runtime::Runtime) -> CancellationToken {
     cancel
 }
 
-pub fn ask(args: AskArgs) -> ExitCode {
+/// What `ask` and `run-program` share: the request's context, its routing
+/// (with the chosen program first) fitted to the chain that will answer.
+struct Session {
+    prepared: Prepared,
+    providers: Providers,
+    config: aura_config::AiConfig,
+    chain: Arc<Chain>,
+    decision: Decision,
+}
+
+fn session(
+    text: &str,
+    file: Option<&Path>,
+    line: Option<usize>,
+    program: Option<&Program>,
+    provider: Option<&str>,
+    role: Role,
+) -> Result<Session, String> {
     let route_args = RouteArgs {
-        text: args.text.clone(),
-        file: args.file.clone(),
-        line: args.line,
+        text: text.to_string(),
+        file: file.map(Path::to_path_buf),
+        line,
         lang: None,
         format: OutputFormat::Text,
     };
-    let prepared = match prepare(&route_args) {
-        Ok(p) => p,
-        Err(e) => return fail(&e),
-    };
-    let (providers, _) = match providers() {
-        Ok(p) => p,
-        Err(e) => return fail(&e),
-    };
-    let chain = match chain_for(&providers, args.provider.as_deref(), Role::Chat) {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
+    let prepared = prepare(&route_args)?;
+    let (providers, config) = providers()?;
+    let chain = chain_for(&providers, provider, role)?;
     let mut decision = router_for(&prepared.workspace).route(&prepared.request);
-    if let Some(wanted) = &args.program {
-        match Catalog::builtin().program(wanted) {
-            Some(p) => force(&mut decision, p),
-            None => return fail(&format!("no program `{wanted}` (see `aura programs`)")),
-        }
+    if let Some(program) = program {
+        decision.force_program(program);
     }
     ai::fit_budget(&chain, &mut decision);
+    Ok(Session { prepared, providers, config, chain, decision })
+}
+
+fn program_named(wanted: &str) -> Result<&'static Program, String> {
+    Catalog::builtin().program(wanted).ok_or_else(|| format!("no program `{wanted}` (see `aura programs`)"))
+}
+
+pub fn ask(args: AskArgs) -> ExitCode {
+    let program = match args.program.as_deref().map(program_named).transpose() {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let session = match session(
+        &args.text,
+        args.file.as_deref(),
+        args.line,
+        program,
+        args.provider.as_deref(),
+        Role::Chat,
+    ) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     let messages = if args.raw {
         vec![Message::user(args.text.clone())]
     } else {
-        let built = prompt::build(&decision, &prepared.input);
+        let built = prompt::build(&session.decision, &session.prepared.input);
         vec![Message::system(built.system), Message::user(built.user)]
     };
-    let call = providers.call("ask", args.file.as_deref(), args.no_cache);
+    let call = session.providers.call("ask", args.file.as_deref(), args.no_cache);
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };
     let cancel = cancel_on_ctrl_c(&rt);
-    let result =
-        rt.block_on(chain.generate(&GenRequest::chat(messages, args.max_tokens), &call, &printer, &cancel));
+    let request = GenRequest::chat(messages, args.max_tokens);
+    let result = rt.block_on(session.chain.generate(&request, &call, &printer, &cancel));
     match result {
         Ok(outcome) => {
             println!();
@@ -137,48 +166,24 @@ pub fn ask(args: AskArgs) -> ExitCode {
     }
 }
 
-fn force(decision: &mut aura_dispatch::Decision, program: &aura_catalog::Program) {
-    decision.programs.retain(|p| p.number != program.number);
-    decision.programs.insert(
-        0,
-        aura_dispatch::RankedProgram {
-            number: program.number,
-            code: program.code.clone(),
-            name: program.name.clone(),
-            score: 0.0,
-            reasons: vec![aura_dispatch::Reason { why: "chosen by you".into(), weight: 0.0 }],
-        },
-    );
-}
-
 pub fn run_program(args: RunProgramArgs) -> ExitCode {
-    let Some(program) = Catalog::builtin().program(&args.program) else {
-        return fail(&format!("no program `{}` (see `aura programs`)", args.program));
-    };
-    let route_args = RouteArgs {
-        text: program.purpose.clone(),
-        file: Some(args.file.clone()),
-        line: args.line,
-        lang: None,
-        format: OutputFormat::Text,
-    };
-    let prepared = match prepare(&route_args) {
+    let program = match program_named(&args.program) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    let (providers, config) = match providers() {
-        Ok(p) => p,
+    let edits = program.output.is_edit();
+    let role = Role::for_output(program.output);
+    let Session { prepared, providers, config, chain, decision } = match session(
+        &program.purpose,
+        Some(&args.file),
+        args.line,
+        Some(program),
+        args.provider.as_deref(),
+        role,
+    ) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let edits = matches!(program.output, OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile);
-    let chain =
-        match chain_for(&providers, args.provider.as_deref(), if edits { Role::Edit } else { Role::Chat }) {
-            Ok(c) => c,
-            Err(e) => return fail(&e),
-        };
-    let mut decision = router_for(&prepared.workspace).route(&prepared.request);
-    force(&mut decision, program);
-    ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &prepared.input);
     let call: Call = providers.call(&program.code, Some(&args.file), args.no_cache);
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };
@@ -359,10 +364,9 @@ async fn probe(
     generate: bool,
     budget: &Budget,
 ) -> Probe {
-    let kind = format!("{provider:?}").split([' ', '{', '(']).next().unwrap_or("").to_lowercase();
     let mut report = Probe {
         name: name.to_string(),
-        kind,
+        kind: provider.kind().to_string(),
         host: provider.host(),
         configured,
         ok: false,

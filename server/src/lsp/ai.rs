@@ -288,32 +288,13 @@ fn apply_choice(decision: &mut Decision, input: &mut PromptInput, request: &AiRe
         };
         let program =
             Catalog::builtin().program(&wanted).ok_or_else(|| invalid(format!("no program `{wanted}`")))?;
-        force_program(decision, program);
+        decision.force_program(program);
     }
     if input.request.is_empty() {
         let top = decision.top_program().number;
         input.request = Catalog::builtin().program_number(top).map(|p| p.purpose.clone()).unwrap_or_default();
     }
     Ok(())
-}
-
-/// Put the chosen program first, keeping the router's reasons if it ranked it.
-fn force_program(decision: &mut Decision, program: &aura_catalog::Program) {
-    if let Some(i) = decision.programs.iter().position(|p| p.number == program.number) {
-        let chosen = decision.programs.remove(i);
-        decision.programs.insert(0, chosen);
-    } else {
-        decision.programs.insert(
-            0,
-            aura_dispatch::RankedProgram {
-                number: program.number,
-                code: program.code.clone(),
-                name: program.name.clone(),
-                score: 0.0,
-                reasons: vec![aura_dispatch::Reason { why: "chosen by you".into(), weight: 0.0 }],
-            },
-        );
-    }
 }
 
 fn display_path(path: &Path, root: Option<&Path>) -> String {
@@ -340,11 +321,11 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     let routed_top = decision.top_program().number;
     apply_choice(&mut decision, &mut input, &request)?;
     let providers = state.providers();
-    let program_output = Catalog::builtin().program_number(decision.top_program().number).map(|p| p.output);
-    let edits =
-        matches!(program_output, Some(OutputKind::ReplaceRange | OutputKind::Insert | OutputKind::NewFile));
-    let role = if edits { Role::Edit } else { Role::Chat };
-    let chain = providers.chain(role);
+    let program = Catalog::builtin()
+        .program_number(decision.top_program().number)
+        .ok_or_else(|| internal("unknown program".into()))?;
+    let edits = program.output.is_edit();
+    let chain = providers.chain(Role::for_output(program.output));
     aura_ide::ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &input);
     let ranked = decision.top_program().clone();
@@ -357,8 +338,6 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     if !providers.is_available() {
         return prompt_only(state, &ranked, &built, &providers.problems).await;
     }
-    let program =
-        Catalog::builtin().program_number(ranked.number).ok_or_else(|| internal("unknown program".into()))?;
     let target = focus.as_ref().map(|f| aura_ide::ai::Target {
         language: f.snapshot.language,
         text: f.snapshot.text.to_string(),
