@@ -16,6 +16,8 @@ mod history;
 mod lines;
 mod message;
 mod repo;
+#[doc(hidden)]
+pub mod testing;
 
 pub use blame::{BlameCommit, FileBlame};
 pub use diff::{ChangeKind, FileChange, Scope, Side};

@@ -2,72 +2,11 @@
 //! the editor meets (fresh, renamed, binary, merged, detached, shallow, none).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use aura_git::testing::{run_git, Script};
 use aura_git::{ChangeKind, GitError, Head, Repo, Scope, Side, Window};
 
-/// A scratch repository driven through the `git` command line, with a fixed
-/// identity and clock so ids and times are repeatable.
-struct Script {
-    dir: tempfile::TempDir,
-    clock: i64,
-}
-
-impl Script {
-    fn new() -> Script {
-        let script = Script { dir: tempfile::tempdir().unwrap(), clock: 1_700_000_000 };
-        script.git(&["init", "-q", "-b", "main"]);
-        script
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        run_git(self.path(), args, self.clock)
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let full = self.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-
-    fn commit(&mut self, message: &str) -> String {
-        self.clock += 3600;
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
-    }
-
-    fn repo(&self) -> Repo {
-        Repo::discover(self.path()).unwrap()
-    }
-}
-
-fn run_git(dir: &Path, args: &[&str], clock: i64) -> String {
-    let date = format!("@{clock} +0000");
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn lines(n: std::ops::Range<u32>, tag: &str) -> String {
-    n.map(|i| format!("{tag} {i}\n")).collect()
-}
+use aura_git::testing::lines;
 
 #[test]
 fn no_repository_is_a_clear_error() {

@@ -19,6 +19,14 @@ pub struct CheckOptions {
     pub rules: RuleSettings,
 }
 
+impl Default for CheckOptions {
+    /// The configuration's defaults.
+    fn default() -> Self {
+        let files = aura_config::FilesConfig::default();
+        CheckOptions { max_file_size: files.max_size, exclude: files.exclude, rules: RuleSettings::default() }
+    }
+}
+
 /// A finding with 1-based line and column (columns count characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

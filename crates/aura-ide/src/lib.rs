@@ -10,6 +10,7 @@ mod analysis;
 pub mod check;
 mod documents;
 mod function_info;
+pub mod git;
 pub mod metrics;
 pub mod workspace;
 
