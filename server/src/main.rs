@@ -35,6 +35,10 @@ fn main() -> ExitCode {
         cli::Command::Ask(args) => cli::ai::ask(args),
         cli::Command::RunProgram(args) => cli::ai::run_program(args),
         cli::Command::Doctor(args) => cli::ai::doctor(args),
+        cli::Command::Impact(args) => cli::git::impact_cmd(args),
+        cli::Command::Hotspots(args) => cli::git::hotspots_cmd(args),
+        cli::Command::CommitMsg(args) => cli::git::commit_msg_cmd(args),
+        cli::Command::BranchName(args) => cli::git::branch_name_cmd(args),
         cli::Command::Eval(cli::EvalCommand::Routing(args)) => cli::dispatch::eval_routing(args),
         cli::Command::Feedback(cli::FeedbackCommand::Reset(args)) => cli::dispatch::feedback_reset(args),
     }

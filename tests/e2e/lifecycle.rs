@@ -29,7 +29,11 @@ fn lifecycle_advertises_only_what_works() {
             "aura.route",
             "aura.runProgram",
             "aura.feedback",
-            "aura.undoLastAiEdit"
+            "aura.undoLastAiEdit",
+            "aura.impact",
+            "aura.commitMessage",
+            "aura.branchName",
+            "aura.hotspots"
         ])
     );
     for absent in ["completionProvider", "definitionProvider"] {

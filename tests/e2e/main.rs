@@ -8,6 +8,7 @@ mod code_actions;
 mod dispatch;
 mod encodings;
 mod function_info;
+mod git;
 mod languages;
 mod lifecycle;
 mod ordering;

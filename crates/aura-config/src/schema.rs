@@ -20,6 +20,45 @@ pub struct Config {
     pub lens: LensConfig,
     /// Models: providers, per-role chains, budgets, cache and privacy.
     pub ai: AiConfig,
+    /// Repository features: history window, hotspots, blame, change lenses.
+    pub git: GitConfig,
+}
+
+/// Repository features. Everything here reads the local repository only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct GitConfig {
+    /// Use the repository at all (blame, change lenses, hotspots).
+    pub enable: bool,
+    /// History window for churn and hotspots: at most this many first-parent commits.
+    #[schemars(range(min = 1, max = 1_000_000))]
+    pub window_commits: usize,
+    /// History window in days (0: no limit in time).
+    pub window_days: u32,
+    /// Show the last change to the hovered line.
+    pub blame_hover: bool,
+    /// Show "changed · N callers" above functions changed since HEAD.
+    pub changed_lens: bool,
+    /// Information diagnostics on this many of the workspace's hottest functions
+    /// (churn × cyclomatic) that are in open files; 0 turns them off.
+    pub hotspot_diagnostics: u32,
+    /// A function needs at least this many commits in the window to be called a hotspot.
+    #[schemars(range(min = 1))]
+    pub hotspot_min_commits: u32,
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig {
+            enable: true,
+            window_commits: 1000,
+            window_days: 365,
+            blame_hover: true,
+            changed_lens: true,
+            hotspot_diagnostics: 10,
+            hotspot_min_commits: 3,
+        }
+    }
 }
 
 /// Which rules run and their thresholds. Codes match by prefix: `AUR1`

@@ -133,6 +133,40 @@ impl Repo {
         Ok(changes)
     }
 
+    /// The unified diff of `scope` (3 lines of context), cut at `max_bytes`
+    /// on a line boundary; for showing a model what changed.
+    pub fn patch_text(&self, scope: Scope, max_bytes: usize) -> Result<String, GitError> {
+        let head = self.head_tree()?;
+        let mut options = git2::DiffOptions::new();
+        options.ignore_submodules(true);
+        let diff = match scope {
+            Scope::Staged => self.git.diff_tree_to_index(head.as_ref(), None, Some(&mut options))?,
+            Scope::WorkingTree => {
+                self.git.diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut options))?
+            }
+        };
+        let mut out = String::new();
+        let mut full = false;
+        diff.print(git2::DiffFormat::Patch, |_, _, line| {
+            let prefix = match line.origin() {
+                c @ ('+' | '-' | ' ') => c.to_string(),
+                _ => String::new(),
+            };
+            let text = format!("{prefix}{}", String::from_utf8_lossy(line.content()));
+            if out.len() + text.len() > max_bytes {
+                full = true;
+                return false;
+            }
+            out.push_str(&text);
+            true
+        })
+        .or_else(|e| if full { Ok(()) } else { Err(e) })?;
+        if full {
+            out.push_str("[diff cut here]\n");
+        }
+        Ok(out)
+    }
+
     /// One copy of `path` (relative): HEAD's, the index's or the disk's.
     pub fn file(&self, path: &str, side: Side) -> Result<Option<Vec<u8>>, GitError> {
         match side {

@@ -15,6 +15,12 @@ pub struct Script {
     pub clock: i64,
 }
 
+impl Default for Script {
+    fn default() -> Self {
+        Script::new()
+    }
+}
+
 impl Script {
     /// A fresh repository on branch `main`.
     pub fn new() -> Script {

@@ -4,6 +4,7 @@ pub mod ai;
 pub mod check;
 pub mod config;
 pub mod dispatch;
+pub mod git;
 pub mod metrics;
 pub mod rules;
 
@@ -52,6 +53,14 @@ pub enum Command {
     RunProgram(RunProgramArgs),
     /// Check the configured models and probe the usual local servers.
     Doctor(DoctorArgs),
+    /// Functions changed since HEAD and who calls them.
+    Impact(ImpactArgs),
+    /// Code that changes often and is complex: churn × cyclomatic, ranked.
+    Hotspots(HotspotsArgs),
+    /// A conventional-commit message for the staged changes (or the working tree).
+    CommitMsg(CommitMsgArgs),
+    /// A branch name for a description, or for the working tree's changes.
+    BranchName(BranchNameArgs),
     /// Measure quality on a labelled set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -155,6 +164,61 @@ pub struct DoctorArgs {
     pub no_generate: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImpactArgs {
+    /// Only what is staged (the index against HEAD).
+    #[arg(long)]
+    pub staged: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HotspotsFormat {
+    /// Ranked tables of functions and files.
+    #[default]
+    Text,
+    /// `{"commits", "functions": [...], "files": [...]}`.
+    Json,
+    /// A bar chart of the hottest functions.
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct HotspotsArgs {
+    /// Only files under this folder, or this file.
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: HotspotsFormat,
+    /// How many functions and files to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// At most this many commits [default: git.window_commits].
+    #[arg(long, value_name = "N")]
+    pub commits: Option<usize>,
+    /// Only commits from the last N days, 0 for all [default: git.window_days].
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CommitMsgArgs {
+    /// Describe the staged changes even when nothing is staged.
+    #[arg(long)]
+    pub staged: bool,
+    /// Print the deterministic draft without asking a model.
+    #[arg(long)]
+    pub no_model: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BranchNameArgs {
+    /// What the branch is for, in your words (default: from the working tree's changes).
+    pub description: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

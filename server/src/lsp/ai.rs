@@ -430,7 +430,12 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
             reply["edit"] = json!({"range": convert::range(&focus.snapshot.text, range.clone(), state.encoding()), "newText": new_text});
         }
         _ if edits && !execution.verified => {
-            let document = open_markdown(state, program.number, &failed_markdown(&title, &execution)).await;
+            let document = open_markdown(
+                state,
+                &format!("P{:02}", program.number),
+                &failed_markdown(&title, &execution),
+            )
+            .await;
             reply["document"] = json!(document);
             let message = format!(
                 "{title}: the model's code did not verify after {} attempt(s), so nothing was changed ({})",
@@ -451,7 +456,7 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
                 generation.provider,
                 generation.model
             );
-            let document = open_markdown(state, program.number, &markdown).await;
+            let document = open_markdown(state, &format!("P{:02}", program.number), &markdown).await;
             reply["document"] = json!(document);
             state
                 .client
@@ -484,7 +489,7 @@ async fn prompt_only(
         built.system.trim_end(),
         built.user.trim_end()
     );
-    let document = open_markdown(state, program.number, &markdown).await;
+    let document = open_markdown(state, &format!("P{:02}", program.number), &markdown).await;
     state
         .client
         .show_message(
@@ -500,9 +505,9 @@ async fn prompt_only(
 
 /// Write `markdown` to a temporary file and ask the editor to show it.
 /// Clients without `window/showDocument` (Neovim 0.7) still get the path in the reply.
-async fn open_markdown(state: &State, program: u16, markdown: &str) -> Option<lsp::Url> {
+pub(crate) async fn open_markdown(state: &State, name: &str, markdown: &str) -> Option<lsp::Url> {
     let dir = std::env::temp_dir().join("aura-prompts");
-    let path = dir.join(format!("P{program:02}-{}-{}.md", std::process::id(), next_id()));
+    let path = dir.join(format!("{name}-{}-{}.md", std::process::id(), next_id()));
     let document = match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, markdown)) {
         Ok(()) => lsp::Url::from_file_path(&path).ok(),
         Err(e) => {

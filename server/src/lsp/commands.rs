@@ -18,6 +18,10 @@ pub(crate) const ALL: &[&str] = &[
     super::ai::RUN_PROGRAM,
     super::ai::FEEDBACK,
     super::ai::UNDO_LAST_AI_EDIT,
+    super::git::IMPACT,
+    super::git::COMMIT_MESSAGE,
+    super::git::BRANCH_NAME,
+    super::git::HOTSPOTS,
 ];
 
 pub(crate) fn invalid(message: String) -> RpcError {
@@ -31,6 +35,10 @@ pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) ->
         super::ai::RUN_PROGRAM => super::ai::run_program(state, params.arguments).await,
         super::ai::FEEDBACK => super::ai::feedback(state, params.arguments).await,
         super::ai::UNDO_LAST_AI_EDIT => super::ai::undo_last_edit(state, params.arguments).await,
+        super::git::IMPACT => super::git::impact_command(state, params.arguments).await,
+        super::git::COMMIT_MESSAGE => super::git::commit_message_command(state, params.arguments).await,
+        super::git::BRANCH_NAME => super::git::branch_name_command(state, params.arguments).await,
+        super::git::HOTSPOTS => super::git::hotspots_command(state, params.arguments).await,
         other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
     }
 }

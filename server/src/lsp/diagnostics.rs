@@ -29,6 +29,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
     let docs = state.docs.clone();
     let workspace = state.workspace.clone();
     let task_key = key.to_string();
+    let state = state.clone();
     let task = tokio::task::spawn_blocking(move || {
         // Selector problems are reported when config loads; here only the settings matter.
         let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
@@ -44,11 +45,10 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         if let Some(tree) = analysis.tree {
             docs.store_tree(&task_key, snapshot.revision, tree);
         }
-        analysis
-            .diagnostics
-            .iter()
-            .map(|d| convert::diagnostic(&snapshot.text, d, encoding))
-            .collect::<Vec<_>>()
+        let mut out: Vec<lsp::Diagnostic> =
+            analysis.diagnostics.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)).collect();
+        out.extend(super::git::hotspot_diagnostics(&state, &task_key, &snapshot, encoding));
+        out
     });
     match task.await {
         Ok(d) => Some((version, d)),

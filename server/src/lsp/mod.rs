@@ -7,6 +7,7 @@ mod ai;
 mod commands;
 mod convert;
 mod diagnostics;
+mod git;
 mod progress;
 mod pull;
 mod transport;
@@ -37,6 +38,7 @@ pub(crate) struct State {
     scheduler: Arc<Scheduler>,
     workspace: Arc<workspace::Workspace>,
     ai: Arc<ai::AiState>,
+    git: Arc<git::GitState>,
     /// Whether `shutdown` was received; LSP wants exit status 1 otherwise.
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -332,7 +334,8 @@ impl LanguageServer for Backend {
             state.pull_client_settings().await;
             state.refresh_modules().await;
             // After the settings are known; open documents are analysed meanwhile.
-            workspace::scan(state).await;
+            workspace::scan(state.clone()).await;
+            git::refresh_hotspots(state).await;
         });
     }
 
@@ -387,6 +390,8 @@ impl LanguageServer for Backend {
         }
         // A save is when copies elsewhere are worth re-checking against this file.
         self.state.scheduler.reschedule_all(&self.state);
+        // A commit often follows a save: hotspots move with HEAD (a no-op when it did not).
+        tokio::spawn(git::refresh_hotspots(self.state.clone()));
         if self.state.pulls_diagnostics() {
             let client = self.state.client.clone();
             tokio::spawn(async move {
@@ -504,49 +509,65 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let position = params.text_document_position_params;
-        let key = position.text_document.uri.to_string();
-        let Some((snapshot, function)) = self.state.function_at(&key, position.position).await? else {
-            return Ok(None);
-        };
+        let uri = position.text_document.uri;
+        let key = uri.to_string();
+        let function = self.state.function_at(&key, position.position).await?;
+        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else { return Err(not_open(&key)) };
+        let blame = git::blame_markdown(&self.state, &uri, &snapshot, position.position.line).await;
         let thresholds = self.state.config().rules.thresholds;
+        let encoding = self.state.encoding();
+        let (mut value, range) = match &function {
+            Some((snapshot, f)) => (
+                aura_ide::hover_markdown(f, &thresholds),
+                Some(convert::range(&snapshot.text, f.name_range.clone(), encoding)),
+            ),
+            None => (String::new(), None),
+        };
+        if let Some(blame) = blame {
+            if !value.is_empty() {
+                value.push_str("\n---\n\n");
+            }
+            value.push_str(&blame);
+        }
+        if value.is_empty() {
+            return Ok(None);
+        }
         Ok(Some(lsp::Hover {
             contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                 kind: lsp::MarkupKind::Markdown,
-                value: aura_ide::hover_markdown(&function, &thresholds),
+                value,
             }),
-            range: Some(convert::range(&snapshot.text, function.name_range.clone(), self.state.encoding())),
+            range,
         }))
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> RpcResult<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri;
         let key = uri.to_string();
+        let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else { return Err(not_open(&key)) };
+        let mut lenses = git::changed_lenses(&self.state, &uri, &snapshot).await;
         if !self.state.config().lens.complexity {
-            self.state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
-            return Ok(Some(Vec::new()));
+            return Ok(Some(lenses));
         }
         let Some((snapshot, metrics)) = self.state.metrics(&key).await? else {
-            return Ok(Some(Vec::new()));
+            return Ok(Some(lenses));
         };
         let encoding = self.state.encoding();
-        let lenses = aura_ide::complexity_lenses(&metrics)
-            .into_iter()
-            .map(|lens| {
-                let range = convert::range(&snapshot.text, lens.name_range, encoding);
-                lsp::CodeLens {
-                    range,
-                    command: Some(lsp::Command {
-                        title: lens.title,
-                        command: commands::FUNCTION_METRICS.to_string(),
-                        arguments: Some(vec![
-                            serde_json::json!(uri),
-                            serde_json::to_value(range.start).unwrap_or_default(),
-                        ]),
-                    }),
-                    data: None,
-                }
-            })
-            .collect();
+        lenses.extend(aura_ide::complexity_lenses(&metrics).into_iter().map(|lens| {
+            let range = convert::range(&snapshot.text, lens.name_range, encoding);
+            lsp::CodeLens {
+                range,
+                command: Some(lsp::Command {
+                    title: lens.title,
+                    command: commands::FUNCTION_METRICS.to_string(),
+                    arguments: Some(vec![
+                        serde_json::json!(uri),
+                        serde_json::to_value(range.start).unwrap_or_default(),
+                    ]),
+                }),
+                data: None,
+            }
+        }));
         Ok(Some(lenses))
     }
 
@@ -751,6 +772,7 @@ pub async fn serve() -> bool {
             scheduler: Arc::new(Scheduler::default()),
             workspace: Arc::new(workspace::Workspace::default()),
             ai: Arc::new(ai::AiState::default()),
+            git: Arc::new(git::GitState::default()),
             shut_down: flag,
         },
     })

@@ -268,8 +268,6 @@ pub fn draft(changes: &[ChangedFile]) -> Option<CommitDraft> {
         ("fix", format!("correct {}", names(&modified, 3)))
     } else if !modified.is_empty() {
         ("refactor", format!("rework {}", names(&modified, 3)))
-    } else if !source.is_empty() {
-        ("chore", format!("update {}", names(&paths, 3)))
     } else {
         ("chore", format!("update {}", names(&paths, 3)))
     };
@@ -320,9 +318,14 @@ fn body_line(c: &ChangedFile) -> String {
 
 /// A branch name for a draft: `type/scope-summary-words`.
 pub fn branch_name(draft: &CommitDraft) -> String {
+    // "add a, b and 3 more" names the branch after what it lists.
+    let summary = match draft.summary.rfind(" and ") {
+        Some(at) if draft.summary.ends_with(" more") => &draft.summary[..at],
+        _ => draft.summary.as_str(),
+    };
     let words = match &draft.scope {
-        Some(scope) => format!("{scope} {}", draft.summary),
-        None => draft.summary.clone(),
+        Some(scope) => format!("{scope} {summary}"),
+        None => summary.to_owned(),
     };
     format!("{}/{}", draft.kind, slug(&words))
 }
@@ -376,6 +379,55 @@ fn slug(text: &str) -> String {
         out.push_str("change");
     }
     out
+}
+
+/// What the model wrote, or the draft when it wrote something else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refined {
+    /// The commit message to use.
+    pub message: String,
+    /// Whether it is the model's.
+    pub from_model: bool,
+    /// Why the model's answer was not used, when it was not.
+    pub rejected: Option<String>,
+}
+
+/// Have the chain's model rewrite `draft` from the change's `patch`. The
+/// answer is kept only when its subject is a conventional commit within
+/// `SUBJECT_LIMIT` characters; otherwise the draft stands (models, small
+/// ones especially, drift into prose).
+pub async fn refine(
+    chain: &aura_llm::Chain,
+    call: &aura_llm::Call,
+    draft: &CommitDraft,
+    patch: &str,
+    cancel: &aura_llm::CancellationToken,
+) -> Result<Refined, aura_llm::LlmError> {
+    use aura_llm::{GenRequest, Message};
+    let system = "You write git commit messages in the Conventional Commits format: a subject line \
+                  `type(scope): summary` of at most 72 characters in the imperative mood, a blank line, \
+                  then at most five short bullet lines saying what changed and why. \
+                  Types: feat, fix, refactor, docs, test, build, ci, style, chore, perf. \
+                  Reply with the message only.";
+    let user = format!(
+        "Draft from the changed files and functions:\n{}\n\nThe change:\n```diff\n{patch}```\n\nWrite the commit message.",
+        draft.message()
+    );
+    let request = GenRequest::chat(vec![Message::system(system.to_owned()), Message::user(user)], 200);
+    let outcome = chain.generate(&request, call, &|_| {}, cancel).await?;
+    let answer = outcome.generation.text.trim().trim_matches('`').trim();
+    let subject = answer.lines().next().unwrap_or("").trim();
+    let problem = if aura_git::conventional_type(subject).is_none() {
+        Some(format!("the model's subject is not a conventional commit: {subject:?}"))
+    } else if subject.chars().count() > SUBJECT_LIMIT {
+        Some(format!("the model's subject is longer than {SUBJECT_LIMIT} characters"))
+    } else {
+        None
+    };
+    Ok(match problem {
+        None => Refined { message: answer.to_owned(), from_model: true, rejected: None },
+        Some(why) => Refined { message: draft.message(), from_model: false, rejected: Some(why) },
+    })
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ pub fn impact(root: &Path, changes: &[ChangedFile], options: &CheckOptions) -> I
         .filter(|p| aura_syntax::registry().for_path(p, None).is_some())
         .collect();
     impact.files_searched = files.len();
-    let found: Vec<(usize, Vec<(String, String, Reference)>)> = files
+    let found: Vec<(usize, Vec<Hit>)> = files
         .par_iter()
         .filter_map(|path| {
             let meta = std::fs::metadata(path).ok()?;
@@ -151,6 +151,9 @@ fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
+
+/// A matching identifier: (name, language family, where).
+type Hit = (String, String, Reference);
 
 /// Every identifier in the file matching `pattern` that is not a function's
 /// own name: (name, language family, where).
