@@ -181,6 +181,7 @@ impl Repo {
     }
 }
 
-pub(crate) fn path_string(path: &Path) -> String {
+/// A relative path as git writes it: `/`-separated whatever the platform.
+pub fn path_string(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

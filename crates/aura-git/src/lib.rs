@@ -20,7 +20,7 @@ mod repo;
 pub mod testing;
 
 pub use blame::{BlameCommit, FileBlame};
-pub use diff::{ChangeKind, FileChange, Scope, Side};
+pub use diff::{path_string, ChangeKind, FileChange, Scope, Side};
 pub use history::{CommitInfo, FileHistory, History, Window};
 pub use lines::{diff_text, new_to_old, Hunk};
 pub use message::{conventional_type, is_fix_message};

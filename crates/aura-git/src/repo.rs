@@ -138,7 +138,7 @@ impl Repo {
         let relative = canonical
             .strip_prefix(&self.workdir)
             .map_err(|_| GitError::OutsideWorkdir(path.display().to_string()))?;
-        Ok(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        Ok(crate::diff::path_string(relative))
     }
 
     /// The file at `path` (relative, `/`-separated) in HEAD's tree; `None`

@@ -255,8 +255,7 @@ pub(crate) fn hotspot_diagnostics(
     };
     let path = path.canonicalize().unwrap_or(path);
     let Ok(relative) = path.strip_prefix(&index.root) else { return Vec::new() };
-    let relative =
-        relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let relative = aura_git::path_string(relative);
     let Some(hot) = index.by_path.get(&relative) else { return Vec::new() };
     let (_, Some(metrics)) = aura_ide::snapshot_metrics(snapshot) else { return Vec::new() };
     let mut out = Vec::new();

@@ -148,8 +148,7 @@ fn is_inside(reference: &Reference, target: &ImpactedFunction) -> bool {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    aura_git::path_string(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// A matching identifier: (name, language family, where).
