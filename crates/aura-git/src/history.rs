@@ -78,7 +78,7 @@ impl FileHistory {
             } else {
                 range.start < lines.end && lines.start < range.end
             };
-            if inside && out.last() != Some(commit) && !out.contains(commit) {
+            if inside && !out.contains(commit) {
                 out.push(*commit);
             }
         }

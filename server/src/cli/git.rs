@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use aura_git::{Repo, Scope, Window};
 use aura_ide::check::CheckOptions;
 use aura_ide::git::changes::{changed_files, FunctionStatus};
-use aura_ide::git::commit::{branch_name, branch_name_for, draft, refine};
+use aura_ide::git::commit::{
+    branch_name, branch_name_for, changes_to_commit, draft, nothing_to_commit, refine_with,
+};
 use aura_ide::git::hotspots::{hotspots, Hotspots};
 use aura_ide::git::impact::impact;
 use serde_json::json;
@@ -24,7 +26,7 @@ fn open() -> Result<(Repo, aura_config::Config), String> {
     Ok((repo, config))
 }
 
-fn scope(staged: bool) -> Scope {
+pub(crate) fn scope(staged: bool) -> Scope {
     if staged {
         Scope::Staged
     } else {
@@ -233,40 +235,28 @@ pub fn commit_msg_cmd(args: CommitMsgArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };
-    // Like `git commit`: what is staged, or with nothing staged, the working tree.
-    let staged = match repo.changes(Scope::Staged) {
-        Ok(c) => args.staged || !c.is_empty(),
+    let (changes, scope) = match changes_to_commit(&repo, args.staged) {
+        Ok(x) => x,
         Err(e) => return fail(&e.to_string()),
     };
-    let changes = match changed_files(&repo, scope(staged)) {
-        Ok(c) => c.into_iter().filter(|c| staged || !c.change.untracked).collect::<Vec<_>>(),
-        Err(e) => return fail(&e.to_string()),
-    };
-    let Some(draft) = draft(&changes) else {
-        return fail(if staged { "nothing is staged" } else { "nothing changed since HEAD" });
-    };
+    let staged = scope == Scope::Staged;
+    let Some(draft) = draft(&changes) else { return fail(nothing_to_commit(scope)) };
     let mut message = draft.message();
-    let mut source = "draft".to_owned();
+    let mut source = "draft";
     let providers = aura_ide::ai::Providers::from_config(&config.ai, Some(repo.workdir()));
     if !args.no_model && providers.is_available() {
-        let patch = repo.patch_text(scope(staged), 12_000).unwrap_or_default();
-        let chain = providers.chain(aura_ide::ai::Role::Chat);
-        let call = providers.call("code-documentation", None, false);
-        let cancel = aura_llm::CancellationToken::new();
-        let result = tokio::runtime::Builder::new_current_thread()
+        let patch = repo.patch_text(scope, 12_000).unwrap_or_default();
+        let refined = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| e.to_string())
-            .and_then(|rt| {
-                rt.block_on(refine(&chain, &call, &draft, &patch, &cancel)).map_err(|e| e.to_string())
-            });
-        match result {
+            .map(|rt| rt.block_on(refine_with(&providers, &draft, &patch)));
+        match refined {
             Ok(refined) if refined.from_model => {
                 message = refined.message;
-                source = "model".into();
+                source = "model";
             }
             Ok(refined) => eprintln!("aura: kept the draft: {}", refined.rejected.unwrap_or_default()),
-            Err(e) => eprintln!("aura: kept the draft: the model failed: {e}"),
+            Err(e) => eprintln!("aura: kept the draft: cannot start the async runtime: {e}"),
         }
     }
     if args.format == OutputFormat::Json {

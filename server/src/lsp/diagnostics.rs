@@ -42,12 +42,15 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
             let found = workspace.update_and_query(&task_key, tokens, &rules);
             aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
         }
+        let mut out: Vec<lsp::Diagnostic> =
+            analysis.diagnostics.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)).collect();
+        if let (Some(tree), Some(language)) = (&analysis.tree, snapshot.language) {
+            let file = aura_analysis::SourceFile { language, text: &snapshot.text, tree };
+            out.extend(super::git::hotspot_diagnostics(&state, &task_key, file, encoding));
+        }
         if let Some(tree) = analysis.tree {
             docs.store_tree(&task_key, snapshot.revision, tree);
         }
-        let mut out: Vec<lsp::Diagnostic> =
-            analysis.diagnostics.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)).collect();
-        out.extend(super::git::hotspot_diagnostics(&state, &task_key, &snapshot, encoding));
         out
     });
     match task.await {

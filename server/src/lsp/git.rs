@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use aura_git::{diff_text, new_to_old, FileBlame, Repo, Scope};
 use aura_ide::git::changes::{changed_files, changed_in_buffer, ChangedFile, FunctionStatus};
-use aura_ide::git::commit::{branch_name, branch_name_for, draft, refine};
+use aura_ide::git::commit::{
+    branch_name, branch_name_for, changes_to_commit, draft, nothing_to_commit, refine_with,
+};
 use aura_ide::git::hotspots::{hotspots, FunctionHotspot};
 use aura_ide::git::impact::impact;
 use aura_syntax::Snapshot;
@@ -242,11 +244,12 @@ pub(crate) async fn refresh_hotspots(state: State) {
 }
 
 /// Hotspot diagnostics for one document, found by function name in its
-/// current text (HEAD's line numbers drift as the buffer is edited).
+/// current text (HEAD's line numbers drift as the buffer is edited), from
+/// the tree the diagnostics pass just parsed.
 pub(crate) fn hotspot_diagnostics(
     state: &State,
     uri_key: &str,
-    snapshot: &Snapshot,
+    file: aura_analysis::SourceFile<'_>,
     encoding: aura_syntax::PositionEncoding,
 ) -> Vec<lsp::Diagnostic> {
     let Some(index) = state.git.hot.read().ok().and_then(|h| h.clone()) else { return Vec::new() };
@@ -257,7 +260,7 @@ pub(crate) fn hotspot_diagnostics(
     let Ok(relative) = path.strip_prefix(&index.root) else { return Vec::new() };
     let relative = aura_git::path_string(relative);
     let Some(hot) = index.by_path.get(&relative) else { return Vec::new() };
-    let (_, Some(metrics)) = aura_ide::snapshot_metrics(snapshot) else { return Vec::new() };
+    let metrics = aura_analysis::metrics::compute(file);
     let mut out = Vec::new();
     for h in hot {
         let Some(f) =
@@ -269,7 +272,7 @@ pub(crate) fn hotspot_diagnostics(
             continue;
         }
         out.push(lsp::Diagnostic {
-            range: convert::range(&snapshot.text, f.name_range.clone(), encoding),
+            range: convert::range(file.text, f.name_range.clone(), encoding),
             severity: Some(lsp::DiagnosticSeverity::INFORMATION),
             code: Some(lsp::NumberOrString::String("hotspot".into())),
             source: Some("aura-git".into()),
@@ -309,8 +312,7 @@ pub(crate) async fn impact_command(state: &State, arguments: Vec<Value>) -> RpcR
     let (st, options) = (state.clone(), state.check_options());
     let result = blocking(move || {
         let repo = root_repo(&st)?;
-        let scope = if staged { Scope::Staged } else { Scope::WorkingTree };
-        let changes = changed_files(&repo, scope).map_err(|e| e.to_string())?;
+        let changes = changed_files(&repo, crate::cli::git::scope(staged)).map_err(|e| e.to_string())?;
         Ok(impact(repo.workdir(), &changes, &options))
     })
     .await;
@@ -329,37 +331,23 @@ pub(crate) async fn commit_message_command(state: &State, arguments: Vec<Value>)
     let st = state.clone();
     let result = blocking(move || {
         let repo = root_repo(&st)?;
-        let staged = force_staged || !repo.changes(Scope::Staged).map_err(|e| e.to_string())?.is_empty();
-        let scope = if staged { Scope::Staged } else { Scope::WorkingTree };
-        let changes: Vec<_> = changed_files(&repo, scope)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .filter(|c| staged || !c.change.untracked)
-            .collect();
-        let draft =
-            draft(&changes).ok_or(if staged { "nothing is staged" } else { "nothing changed since HEAD" })?;
+        let (changes, scope) = changes_to_commit(&repo, force_staged).map_err(|e| e.to_string())?;
+        let draft = draft(&changes).ok_or(nothing_to_commit(scope))?;
         let patch = repo.patch_text(scope, 12_000).unwrap_or_default();
-        Ok((draft, patch, staged))
+        Ok((draft, patch, scope == Scope::Staged))
     })
     .await;
     let (draft, patch, staged) = match result {
         Ok(r) => r,
         Err(why) => return unavailable(state, "commit message", why).await,
     };
-    let providers = state.providers();
-    let mut message = draft.message();
-    let mut source = "draft";
-    if !no_model && providers.is_available() {
-        let chain = providers.chain(aura_ide::ai::Role::Chat);
-        let call = providers.call("code-documentation", None, false);
-        let cancel = aura_llm::CancellationToken::new();
-        match refine(&chain, &call, &draft, &patch, &cancel).await {
-            Ok(refined) if refined.from_model => {
-                message = refined.message;
-                source = "model";
-            }
-            Ok(refined) => tracing::info!("kept the commit draft: {:?}", refined.rejected),
-            Err(e) => tracing::info!("kept the commit draft: the model failed: {e}"),
+    let (mut message, mut source) = (draft.message(), "draft");
+    if !no_model {
+        let refined = refine_with(&state.providers(), &draft, &patch).await;
+        if refined.from_model {
+            (message, source) = (refined.message, "model");
+        } else if let Some(why) = refined.rejected {
+            tracing::info!("kept the commit draft: {why}");
         }
     }
     Ok(Some(json!({"message": message, "source": source, "staged": staged, "branch": branch_name(&draft)})))

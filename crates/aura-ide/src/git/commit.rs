@@ -3,10 +3,10 @@
 //! changed, the scope from the module they share, the summary from the
 //! changed symbols. A model may refine it; without one this is the answer.
 
-use aura_git::ChangeKind;
+use aura_git::{ChangeKind, GitError, Repo, Scope};
 use serde::Serialize;
 
-use super::changes::{ChangedFile, FunctionStatus};
+use super::changes::{changed_files, ChangedFile, FunctionStatus};
 
 /// A commit message draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,6 +56,27 @@ fn shorten(text: &str, room: usize) -> String {
         _ => cut,
     };
     format!("{cut}…")
+}
+
+/// What a commit would record, picked the way `git commit` picks: the
+/// staged changes; with nothing staged (and `force_staged` unset), the
+/// tracked changes in the working tree. Also which of the two it is.
+pub fn changes_to_commit(repo: &Repo, force_staged: bool) -> Result<(Vec<ChangedFile>, Scope), GitError> {
+    let staged = changed_files(repo, Scope::Staged)?;
+    if force_staged || !staged.is_empty() {
+        return Ok((staged, Scope::Staged));
+    }
+    let tracked =
+        changed_files(repo, Scope::WorkingTree)?.into_iter().filter(|c| !c.change.untracked).collect();
+    Ok((tracked, Scope::WorkingTree))
+}
+
+/// Why there is no draft for `scope`.
+pub fn nothing_to_commit(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Staged => "nothing is staged",
+        Scope::WorkingTree => "nothing changed since HEAD",
+    }
 }
 
 /// What a path is for, by convention across ecosystems.
@@ -427,6 +448,23 @@ pub async fn refine(
     Ok(match problem {
         None => Refined { message: answer.to_owned(), from_model: true, rejected: None },
         Some(why) => Refined { message: draft.message(), from_model: false, rejected: Some(why) },
+    })
+}
+
+/// The message for `draft`: refined by the chat chain's model when one is
+/// available (see `refine`), else the draft itself. A failing model leaves
+/// the draft, with the failure in `rejected`.
+pub async fn refine_with(providers: &crate::ai::Providers, draft: &CommitDraft, patch: &str) -> Refined {
+    if !providers.is_available() {
+        return Refined { message: draft.message(), from_model: false, rejected: None };
+    }
+    let chain = providers.chain(crate::ai::Role::Chat);
+    let call = providers.call("code-documentation", None, false);
+    let cancel = aura_llm::CancellationToken::new();
+    refine(&chain, &call, draft, patch, &cancel).await.unwrap_or_else(|e| Refined {
+        message: draft.message(),
+        from_model: false,
+        rejected: Some(format!("the model failed: {e}")),
     })
 }
 
