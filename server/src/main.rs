@@ -2,6 +2,7 @@
 //! (`aura check`, `aura config`). Only this crate knows LSP and the CLI.
 
 mod cli;
+mod doctor;
 mod logging;
 mod lsp;
 mod settings;

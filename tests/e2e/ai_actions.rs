@@ -112,3 +112,25 @@ fn cursor_without_findings_offers_no_ai_actions_and_route_answers() {
     assert_eq!(closed["error"]["code"], -32602, "{closed}");
     client.shutdown();
 }
+
+#[test]
+fn doctor_command_reports_the_usual_servers_and_opens_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = setup(dir.path());
+    let answer = client.request(
+        "workspace/executeCommand",
+        json!({"command": "aura.doctor", "arguments": [{"generate": false}]}),
+    );
+    let report = &answer["result"]["report"];
+    let names: Vec<&str> =
+        report["probes"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    for usual in ["ollama", "llama.cpp", "lm-studio"] {
+        assert!(names.contains(&usual), "{usual} probed: {answer}");
+    }
+    assert_eq!(report["remote_allowed"], false, "remote providers are off until configured");
+    let shown = client.wait_for(|m| m["method"] == "window/showDocument").expect("report opened");
+    let path = shown["params"]["uri"].as_str().unwrap().trim_start_matches("file://").to_owned();
+    let document = std::fs::read_to_string(path).unwrap();
+    assert!(document.starts_with("# Aura doctor") && document.contains("| lm-studio |"), "{document}");
+    client.shutdown();
+}

@@ -6,14 +6,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use aura_catalog::{Catalog, Program};
 use aura_dispatch::{prompt, Decision};
 use aura_ide::ai::{self, Providers, Role};
-use aura_llm::{
-    Budget, Call, CancellationToken, Chain, Event, GenRequest, Message, Ollama, OpenAi, Provider,
-};
+use aura_llm::{Call, CancellationToken, Chain, Event, GenRequest, Message};
 use serde_json::json;
 
 use super::dispatch::{fail, prepare, print_json, router_for, Prepared};
@@ -257,150 +254,20 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
     }
 }
 
-/// One endpoint's report.
-#[derive(serde::Serialize)]
-struct Probe {
-    name: String,
-    kind: String,
-    host: String,
-    configured: bool,
-    ok: bool,
-    models: Vec<String>,
-    first_token_ms: Option<u128>,
-    load_ms: Option<u128>,
-    problem: Option<String>,
-}
-
 pub fn doctor(args: DoctorArgs) -> ExitCode {
     let (providers, config) = match providers() {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };
-    let budget = ai::budget(&config);
-    let mut probes: Vec<Probe> = Vec::new();
-    for (name, provider) in providers.all() {
-        probes.push(rt.block_on(probe(name, provider.as_ref(), true, !args.no_generate, &budget)));
-    }
-    // The usual local servers, when nothing configured points at them.
-    let quick = Budget { connect: Duration::from_millis(300), first_token: Duration::from_secs(5), ..budget };
-    let usual: [(&str, &str, u16); 3] =
-        [("ollama", "ollama", 11434), ("llama.cpp", "openai", 8080), ("lm-studio", "openai", 1234)];
-    for (name, kind, port) in usual {
-        let taken = probes.iter().any(|p| p.host == "127.0.0.1" && p.name == name);
-        if taken {
-            continue;
-        }
-        let provider: Box<dyn Provider> = match kind {
-            "ollama" => match Ollama::new(name, &format!("http://127.0.0.1:{port}"), "", &quick) {
-                Ok(p) => Box::new(p),
-                Err(_) => continue,
-            },
-            _ => match OpenAi::new(name, &format!("http://127.0.0.1:{port}/v1"), "", None, &quick) {
-                Ok(p) => Box::new(p),
-                Err(_) => continue,
-            },
-        };
-        let mut report = rt.block_on(probe(name, provider.as_ref(), false, false, &quick));
-        report.problem = report.problem.map(|p| format!("{p} (port {port})"));
-        probes.push(report);
-    }
-    let embedded = aura_llm::default_model_path();
+    let report = rt.block_on(crate::doctor::examine(&providers, &config, !args.no_generate));
     if args.format == OutputFormat::Json {
-        return print_json(&json!({
-            "probes": probes,
-            "problems": providers.problems,
-            "embedded_model": embedded,
-            "remote_allowed": config.privacy.allow_remote,
-        }));
+        return print_json(&report);
     }
-    println!("Aura doctor");
-    match &embedded {
-        Some(path) => println!("  embedded model: {}", path.display()),
-        None => println!("  embedded model: not found (run scripts/fetch-model, or set AURA_LLM_MODEL)"),
-    }
-    println!(
-        "  remote providers: {}",
-        if config.privacy.allow_remote { "allowed" } else { "off (privacy.allow_remote)" }
-    );
-    for p in &probes {
-        let status = if p.ok {
-            "ok"
-        } else if p.configured {
-            "FAILED"
-        } else {
-            "not running"
-        };
-        let mut line = format!("  {:<12} {:<9} {:<12} {}", p.name, p.kind, p.host, status);
-        if !p.models.is_empty() {
-            line.push_str(&format!(" · models: {}", p.models.join(", ")));
-        }
-        if let Some(ms) = p.load_ms {
-            line.push_str(&format!(" · load {ms} ms"));
-        }
-        if let Some(ms) = p.first_token_ms {
-            line.push_str(&format!(" · first token {ms} ms"));
-        }
-        if let (Some(problem), true) = (&p.problem, p.configured) {
-            line.push_str(&format!(" · {problem}"));
-        }
-        println!("{line}");
-    }
-    for problem in &providers.problems {
-        println!("  problem: {problem}");
-    }
-    let failed = probes.iter().any(|p| p.configured && !p.ok) || !providers.problems.is_empty();
-    if failed {
+    print!("{}", report.text());
+    if report.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-async fn probe(
-    name: &str,
-    provider: &dyn Provider,
-    configured: bool,
-    generate: bool,
-    budget: &Budget,
-) -> Probe {
-    let mut report = Probe {
-        name: name.to_string(),
-        kind: provider.kind().to_string(),
-        host: provider.host(),
-        configured,
-        ok: false,
-        models: Vec::new(),
-        first_token_ms: None,
-        load_ms: None,
-        problem: None,
-    };
-    match provider.models(budget).await {
-        Ok(models) => {
-            report.models = models;
-            report.ok = true;
-        }
-        Err(e) => {
-            report.problem = Some(e.to_string());
-            return report;
-        }
-    }
-    if generate {
-        let start = Instant::now();
-        let request = GenRequest::chat(vec![Message::user("Reply with the word ok.")], 4);
-        match provider.generate(&request, &|_| {}, &CancellationToken::new(), budget).await {
-            Ok(g) => {
-                report.first_token_ms = g.first_token.map(|d| d.as_millis());
-                if provider.host() == "in-process" {
-                    let total = start.elapsed().as_millis();
-                    report.load_ms = Some(total.saturating_sub(g.total.map_or(0, |d| d.as_millis())));
-                }
-            }
-            Err(e) => {
-                report.ok = false;
-                report.problem = Some(e.to_string());
-            }
-        }
-    }
-    report
 }

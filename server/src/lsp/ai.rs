@@ -38,6 +38,7 @@ pub(crate) const ROUTE: &str = "aura.route";
 pub(crate) const RUN_PROGRAM: &str = "aura.runProgram";
 pub(crate) const FEEDBACK: &str = "aura.feedback";
 pub(crate) const UNDO_LAST_AI_EDIT: &str = "aura.undoLastAiEdit";
+pub(crate) const DOCTOR: &str = "aura.doctor";
 
 /// Manifest file names whose change re-computes module activation.
 pub(crate) const MANIFESTS: &[&str] = &[
@@ -846,4 +847,15 @@ pub(crate) async fn feedback(state: &State, arguments: Vec<Value>) -> RpcResult<
         .record(&decision.context_key, args.program, args.signal)
         .map_err(|e| internal(format!("cannot store feedback: {e}")))?;
     Ok(Some(serde_json::json!({ "key": decision.context_key, "stored": store.len() })))
+}
+
+/// `aura.doctor`: `[{"generate"?: bool}]`. Probes the providers (generating a
+/// few tokens unless `generate` is false) and the usual local servers, opens
+/// the report, and returns it.
+pub(crate) async fn doctor(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
+    let generate = arguments.first().and_then(|v| v.get("generate")).and_then(Value::as_bool).unwrap_or(true);
+    let providers = state.providers();
+    let report = crate::doctor::examine(&providers, &state.config().ai, generate).await;
+    let document = open_markdown(state, "doctor", &report.markdown()).await;
+    Ok(Some(json!({"report": report, "document": document})))
 }
