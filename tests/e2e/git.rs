@@ -121,6 +121,13 @@ fn blame_lenses_hotspots_and_commands_in_a_repository() {
         "{message}"
     );
     assert_eq!(message["source"], "draft");
+    let shown = client
+        .wait_for(|m| m["method"] == "window/showMessage")
+        .expect("the message is shown for clients that ignore command results");
+    assert!(
+        shown["params"]["message"].as_str().unwrap().contains("fix(pkg): correct parse_header"),
+        "{shown}"
+    );
     assert_eq!(
         run(&mut client, "aura.branchName", json!({"description": "Fix crash on empty input"}))["branch"],
         "fix/crash-on-empty-input"
@@ -135,6 +142,10 @@ fn blame_lenses_hotspots_and_commands_in_a_repository() {
     let hotspots = run(&mut client, "aura.hotspots", json!({"top": 1}));
     assert_eq!(hotspots["functions"][0]["name"], "parse_header");
     assert_eq!(hotspots["functions"][0]["commits"], 4);
+    let report = hotspots["document"].as_str().expect("a hotspots report").strip_prefix("file://").unwrap();
+    assert!(std::fs::read_to_string(report).unwrap().contains("parse_header"));
+    let quiet = run(&mut client, "aura.hotspots", json!({"top": 1, "show": false}));
+    assert!(quiet.get("document").is_none() && quiet["functions"][0]["name"] == "parse_header", "{quiet}");
     assert!(client.shutdown().success());
 }
 

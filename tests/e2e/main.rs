@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod code_actions;
 mod dispatch;
+mod editors;
 mod encodings;
 mod function_info;
 mod git;

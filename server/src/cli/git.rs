@@ -152,7 +152,7 @@ pub fn hotspots_cmd(args: HotspotsArgs) -> ExitCode {
     }
 }
 
-fn hotspots_text(hot: &Hotspots) -> String {
+pub(crate) fn hotspots_text(hot: &Hotspots) -> String {
     let mut out = format!(
         "{} commits walked ({} fixes){}{}\n\n",
         hot.commits,

@@ -350,24 +350,41 @@ pub(crate) async fn commit_message_command(state: &State, arguments: Vec<Value>)
             tracing::info!("kept the commit draft: {why}");
         }
     }
+    if show(&arguments) {
+        state.client.show_message(lsp::MessageType::INFO, format!("Aura commit message:\n{message}")).await;
+    }
     Ok(Some(json!({"message": message, "source": source, "staged": staged, "branch": branch_name(&draft)})))
 }
 
+/// Whether a command shows its result itself (`"show": false` is for clients
+/// that render the returned data; Helix shows nothing of a command's result).
+fn show(arguments: &[Value]) -> bool {
+    option(arguments, "show").and_then(Value::as_bool).unwrap_or(true)
+}
+
 pub(crate) async fn branch_name_command(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
-    if let Some(description) = option(&arguments, "description").and_then(Value::as_str) {
-        return Ok(Some(json!({"branch": branch_name_for(description)})));
+    let branch = match option(&arguments, "description").and_then(Value::as_str) {
+        Some(description) => branch_name_for(description),
+        None => {
+            let st = state.clone();
+            let result = blocking(move || {
+                let repo = root_repo(&st)?;
+                let changes = changed_files(&repo, Scope::WorkingTree).map_err(|e| e.to_string())?;
+                draft(&changes)
+                    .map(|d| branch_name(&d))
+                    .ok_or_else(|| "nothing changed since HEAD".to_owned())
+            })
+            .await;
+            match result {
+                Ok(branch) => branch,
+                Err(why) => return unavailable(state, "branch name", why).await,
+            }
+        }
+    };
+    if show(&arguments) {
+        state.client.show_message(lsp::MessageType::INFO, format!("Aura branch name: {branch}")).await;
     }
-    let st = state.clone();
-    let result = blocking(move || {
-        let repo = root_repo(&st)?;
-        let changes = changed_files(&repo, Scope::WorkingTree).map_err(|e| e.to_string())?;
-        draft(&changes).map(|d| branch_name(&d)).ok_or_else(|| "nothing changed since HEAD".to_owned())
-    })
-    .await;
-    match result {
-        Ok(branch) => Ok(Some(json!({"branch": branch}))),
-        Err(why) => unavailable(state, "branch name", why).await,
-    }
+    Ok(Some(json!({"branch": branch})))
 }
 
 pub(crate) async fn hotspots_command(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
@@ -386,8 +403,15 @@ pub(crate) async fn hotspots_command(state: &State, arguments: Vec<Value>) -> Rp
         Ok(hot)
     })
     .await;
-    match result {
-        Ok(hot) => Ok(serde_json::to_value(hot).ok()),
-        Err(why) => unavailable(state, "hotspots", why).await,
+    let hot = match result {
+        Ok(hot) => hot,
+        Err(why) => return unavailable(state, "hotspots", why).await,
+    };
+    let mut value = serde_json::to_value(&hot).unwrap_or_default();
+    if show(&arguments) {
+        let markdown = format!("# Aura hotspots\n\n```text\n{}```\n", crate::cli::git::hotspots_text(&hot));
+        let document = super::ai::open_markdown(state, "hotspots", &markdown).await;
+        value["document"] = json!(document);
     }
+    Ok(Some(value))
 }
