@@ -144,8 +144,10 @@ fn blame_lenses_hotspots_and_commands_in_a_repository() {
     assert_eq!(hotspots["functions"][0]["commits"], 4);
     let report = hotspots["document"].as_str().expect("a hotspots report").strip_prefix("file://").unwrap();
     assert!(std::fs::read_to_string(report).unwrap().contains("parse_header"));
-    let quiet = run(&mut client, "aura.hotspots", json!({"top": 1, "show": false}));
+    let quiet = run(&mut client, "aura.hotspots", json!({"top": 1, "show": false, "svg": true}));
     assert!(quiet.get("document").is_none() && quiet["functions"][0]["name"] == "parse_header", "{quiet}");
+    let svg = quiet["svg"].as_str().expect("an SVG chart for the editor's picture view");
+    assert!(svg.starts_with("<svg") && svg.contains("parse_header"), "{svg}");
     assert!(client.shutdown().success());
 }
 

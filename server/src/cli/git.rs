@@ -180,7 +180,7 @@ pub(crate) fn hotspots_text(hot: &Hotspots) -> String {
 
 /// A horizontal bar chart of the hottest functions (score = commits ×
 /// cyclomatic), drawn with plotters' SVG backend.
-fn hotspots_svg(hot: &Hotspots) -> Result<String, String> {
+pub(crate) fn hotspots_svg(hot: &Hotspots) -> Result<String, String> {
     use plotters::prelude::*;
     let rows: Vec<(String, u32)> =
         hot.functions.iter().map(|f| (format!("{}:{} {}", f.path, f.start_line, f.name), f.score)).collect();

@@ -387,6 +387,9 @@ pub(crate) async fn branch_name_command(state: &State, arguments: Vec<Value>) ->
     Ok(Some(json!({"branch": branch})))
 }
 
+/// `aura.hotspots`: `[{"path"?, "top"?, "show"?, "svg"?}]`: the ranked
+/// hotspots; opens a report unless `show` is false, and adds the bar chart as
+/// an SVG string when `svg` is true (for editors that can show pictures).
 pub(crate) async fn hotspots_command(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let top = option(&arguments, "top").and_then(Value::as_u64).unwrap_or(20) as usize;
     let under = match option(&arguments, "path") {
@@ -408,6 +411,12 @@ pub(crate) async fn hotspots_command(state: &State, arguments: Vec<Value>) -> Rp
         Err(why) => return unavailable(state, "hotspots", why).await,
     };
     let mut value = serde_json::to_value(&hot).unwrap_or_default();
+    if option(&arguments, "svg").and_then(Value::as_bool).unwrap_or(false) {
+        value["svg"] = match crate::cli::git::hotspots_svg(&hot) {
+            Ok(svg) => json!(svg),
+            Err(why) => json!({"error": why}),
+        };
+    }
     if show(&arguments) {
         let markdown = format!("# Aura hotspots\n\n```text\n{}```\n", crate::cli::git::hotspots_text(&hot));
         let document = super::ai::open_markdown(state, "hotspots", &markdown).await;
