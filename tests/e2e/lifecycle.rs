@@ -30,6 +30,7 @@ fn lifecycle_advertises_only_what_works() {
             "aura.runProgram",
             "aura.feedback",
             "aura.undoLastAiEdit",
+            "aura.doctor",
             "aura.impact",
             "aura.commitMessage",
             "aura.branchName",
