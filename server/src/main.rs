@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Check(check) => cli::check::run(check),
         cli::Command::Config(config) => cli::config::run(config),
         cli::Command::Metrics(metrics) => cli::metrics::run(metrics),
+        cli::Command::Embed(args) => cli::embed::run(args),
         cli::Command::Rules => cli::rules::list(),
         cli::Command::Rule(rule) => cli::rules::show(&rule.code),
         cli::Command::Programs(args) => cli::dispatch::programs(args.format),

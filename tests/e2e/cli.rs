@@ -181,3 +181,27 @@ fn duplicates_across_files_are_reported_with_the_other_copy() {
     let json: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
     assert_eq!(json["summary"]["findings"], 0, "{json:#}");
 }
+
+#[test]
+fn embed_prints_one_unit_vector_per_id_and_rejects_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"add\", \"text\": \"def add(a, b): return a + b\"}\n\n{\"id\": 7, \"text\": \"SELECT 1\"}\n",
+    )
+    .unwrap();
+    let out = aura().args(["embed", "--input"]).arg(&input).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let vectors: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(vectors.keys().collect::<Vec<_>>(), ["add", "7"]);
+    for v in vectors.values() {
+        let v: Vec<f64> = v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        assert_eq!(v.len(), 384);
+        assert!((v.iter().map(|x| x * x).sum::<f64>().sqrt() - 1.0).abs() < 1e-4);
+    }
+    std::fs::write(&input, "{\"id\": \"x\"}\n").unwrap();
+    let bad = aura().args(["embed", "--input"]).arg(&input).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1: expected {\"id\", \"text\"}"));
+}

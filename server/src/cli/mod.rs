@@ -4,6 +4,7 @@ pub mod ai;
 pub mod check;
 pub mod config;
 pub mod dispatch;
+pub mod embed;
 pub mod git;
 pub mod metrics;
 pub mod rules;
@@ -61,6 +62,8 @@ pub enum Command {
     CommitMsg(CommitMsgArgs),
     /// A branch name for a description, or for the working tree's changes.
     BranchName(BranchNameArgs),
+    /// Sentence embeddings (all-MiniLM-L6-v2) for lines of `{"id", "text"}` JSON.
+    Embed(EmbedArgs),
     /// Measure quality on a labelled set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -262,6 +265,24 @@ pub struct MetricsArgs {
     /// Skip paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EmbedArgs {
+    /// A JSON-lines file of `{"id": "...", "text": "..."}` (`-` for stdin).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output format (JSON only: `{"ID": [384 floats], ...}`).
+    #[arg(long, value_enum, default_value_t = EmbedFormat::Json)]
+    pub format: EmbedFormat,
+    /// The model folder (default: AURA_MODEL_DIR, Aura's cache, the Hugging Face cache).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbedFormat {
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
