@@ -57,14 +57,14 @@ function serverSettings(): Record<string, unknown> {
 function renderStatus(): void {
   const state = client?.state;
   const degraded = providers.filter((p) => p.state !== 'healthy');
-  if (state === State.Running) {
-    status.text = degraded.length ? '$(warning) Aura' : '$(check) Aura';
-  } else if (state === State.Starting) {
-    status.text = '$(sync~spin) Aura';
-  } else {
-    status.text = '$(circle-slash) Aura';
-  }
-  const lines = [`Aura: ${state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped'}`];
+  const [icon, name] =
+    state === State.Running
+      ? [degraded.length ? '$(warning)' : '$(check)', 'running']
+      : state === State.Starting
+        ? ['$(sync~spin)', 'starting']
+        : ['$(circle-slash)', 'stopped'];
+  status.text = `${icon} Aura`;
+  const lines = [`Aura: ${name}`];
   for (const p of providers) lines.push(`model ${p.name}: ${p.state}`);
   if (!providers.length) lines.push('models: not used yet (run Aura: Doctor)');
   status.tooltip = lines.join('\n');

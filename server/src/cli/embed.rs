@@ -19,22 +19,23 @@ pub fn run(args: EmbedArgs) -> ExitCode {
             Err(e) => return fail(&format!("cannot read {}: {e}", args.input.display())),
         }
     };
+    let at = |n: usize| format!("{}: line {}", args.input.display(), n + 1);
     let mut ids = Vec::new();
     let mut texts = Vec::new();
     for (n, line) in BufReader::new(reader).lines().enumerate() {
         let line = match line {
             Ok(l) => l,
-            Err(e) => return fail(&format!("{}: line {}: {e}", args.input.display(), n + 1)),
+            Err(e) => return fail(&format!("{}: {e}", at(n))),
         };
         if line.trim().is_empty() {
             continue;
         }
         let record: Value = match serde_json::from_str(&line) {
             Ok(v) => v,
-            Err(e) => return fail(&format!("{}: line {}: not JSON: {e}", args.input.display(), n + 1)),
+            Err(e) => return fail(&format!("{}: not JSON: {e}", at(n))),
         };
         let (Some(id), Some(text)) = (record.get("id"), record.get("text").and_then(Value::as_str)) else {
-            return fail(&format!("{}: line {}: expected {{\"id\", \"text\"}}", args.input.display(), n + 1));
+            return fail(&format!("{}: expected {{\"id\", \"text\"}}", at(n)));
         };
         let id = id.as_str().map(str::to_owned).unwrap_or_else(|| id.to_string());
         ids.push(id);
