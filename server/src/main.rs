@@ -13,6 +13,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
+    if !matches!(args.command, cli::Command::Lsp(_)) {
+        restore_sigpipe();
+    }
     let default_level = match args.command {
         cli::Command::Lsp(_) => "info",
         _ => "warn",
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Config(config) => cli::config::run(config),
         cli::Command::Metrics(metrics) => cli::metrics::run(metrics),
         cli::Command::Embed(args) => cli::embed::run(args),
+        cli::Command::Tda(args) => cli::tda::run(args),
         cli::Command::Rules => cli::rules::list(),
         cli::Command::Rule(rule) => cli::rules::show(&rule.code),
         cli::Command::Programs(args) => cli::dispatch::programs(args.format),
@@ -43,6 +47,19 @@ fn main() -> ExitCode {
         cli::Command::BranchName(args) => cli::git::branch_name_cmd(args),
         cli::Command::Eval(cli::EvalCommand::Routing(args)) => cli::dispatch::eval_routing(args),
         cli::Command::Feedback(cli::FeedbackCommand::Reset(args)) => cli::dispatch::feedback_reset(args),
+    }
+}
+
+/// Rust ignores SIGPIPE, so `aura check | head` would make every later
+/// `println!` panic. A command-line tool should end quietly instead, as
+/// `cat` does. The language server keeps the default: a closed stdout there
+/// is handled as the client going away.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL
+    // is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
