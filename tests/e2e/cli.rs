@@ -205,3 +205,46 @@ fn embed_prints_one_unit_vector_per_id_and_rejects_bad_lines() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1: expected {\"id\", \"text\"}"));
 }
+
+#[test]
+fn tda_prints_ripsers_json_shape_and_rejects_bad_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("square.csv");
+    std::fs::write(&points, "x,y\n0,0\n1,0\n1,1\n0,1\n").unwrap();
+    let out = aura().args(["tda", "--points"]).arg(&points).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["h0"], serde_json::json!([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.0, null]]));
+    assert_eq!(json["h1"], serde_json::json!([[1.0, std::f32::consts::SQRT_2]]));
+
+    let h0 = aura()
+        .args(["tda", "--maxdim", "0", "--metric", "cosine", "--points"])
+        .arg(&points)
+        .output()
+        .unwrap();
+    assert_eq!(h0.status.code(), Some(2), "the zero vector has no cosine distance");
+    assert!(String::from_utf8_lossy(&h0.stderr).contains("zero vector"));
+
+    std::fs::write(&points, "1,2\n3\n").unwrap();
+    let bad = aura().args(["tda", "--points"]).arg(&points).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 2: 1 values; earlier lines have 2"));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    let mut child = aura()
+        .args(["tiers", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

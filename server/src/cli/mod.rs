@@ -8,6 +8,7 @@ pub mod embed;
 pub mod git;
 pub mod metrics;
 pub mod rules;
+pub mod tda;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,8 @@ pub enum Command {
     BranchName(BranchNameArgs),
     /// Sentence embeddings (all-MiniLM-L6-v2) for lines of `{"id", "text"}` JSON.
     Embed(EmbedArgs),
+    /// Persistent homology (Vietoris–Rips H0 and H1) of a point cloud.
+    Tda(TdaArgs),
     /// Measure quality on a labelled set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -278,6 +281,29 @@ pub struct EmbedArgs {
     /// The model folder (default: AURA_MODEL_DIR, Aura's cache, the Hugging Face cache).
     #[arg(long)]
     pub model: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TdaArgs {
+    /// A CSV file, one point per line (`-` for stdin); a non-numeric first line is a header.
+    #[arg(long, value_name = "FILE")]
+    pub points: PathBuf,
+    #[arg(long, value_enum, default_value_t = TdaMetric::Euclidean)]
+    pub metric: TdaMetric,
+    /// Highest homology dimension: 0 or 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub maxdim: u8,
+    /// Build the complex up to this distance [default: the enclosing radius].
+    #[arg(long, value_name = "X")]
+    pub threshold: Option<f32>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TdaMetric {
+    Euclidean,
+    Cosine,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
