@@ -8,9 +8,11 @@
 //! practice, a small multiple of the number of edges.
 
 mod distance;
+mod mst;
 mod rips;
 
 pub use distance::{DistanceMatrix, Metric};
+pub use mst::{clusters_below, minimum_spanning_tree, nearest_neighbour_distances, TreeEdge};
 pub use rips::{rips, single_linkage, Diagram, Pair, RipsOptions};
 
 #[derive(Debug, thiserror::Error)]

@@ -134,3 +134,34 @@ fn diagrams_equal_ripsers() {
     }
     assert!(checked >= 6, "only {checked} reference files in {}", dir.display());
 }
+
+#[test]
+fn spanning_tree_lengths_are_the_h0_deaths() {
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clusters-250.json")).unwrap(),
+    )
+    .unwrap();
+    let points: Vec<Vec<f64>> = serde_json::from_value(data["points"].clone()).unwrap();
+    let dm = DistanceMatrix::from_points(&points, Metric::Euclidean).unwrap();
+    let tree = minimum_spanning_tree(dm.len(), |i, j| dm.get(i, j));
+    assert_eq!(tree.len(), points.len() - 1);
+    let mut lengths: Vec<f32> = tree.iter().map(|e| e.length).filter(|&l| l > 0.0).collect();
+    lengths.sort_by(f32::total_cmp);
+    let mut deaths: Vec<f32> = rips(&dm, RipsOptions { maxdim: 0, threshold: Some(f32::INFINITY) })
+        .h0
+        .iter()
+        .map(|p| p.death)
+        .filter(|d| d.is_finite())
+        .collect();
+    deaths.sort_by(f32::total_cmp);
+    assert_eq!(lengths, deaths);
+    // Cutting the tree is single linkage.
+    for cut in [0.1, 0.5, 2.0] {
+        assert_eq!(clusters_below(dm.len(), &tree, cut), single_linkage(&dm, cut), "cut {cut}");
+    }
+    let nn = nearest_neighbour_distances(dm.len(), &tree);
+    for (i, &d) in nn.iter().enumerate() {
+        let direct = (0..dm.len()).filter(|&j| j != i).map(|j| dm.get(i, j)).fold(f32::INFINITY, f32::min);
+        assert_eq!(d, direct, "point {i}");
+    }
+}
