@@ -11,6 +11,7 @@ mod diagnostic;
 pub mod metrics;
 pub mod rules;
 pub mod secrets;
+pub mod shape_rules;
 pub mod syntax_error;
 
 pub use diagnostic::{Applicability, Diagnostic, Fix, Related, Severity};
@@ -27,7 +28,7 @@ pub struct RuleInfo {
     pub summary: &'static str,
     /// Severity unless configured otherwise.
     pub default_severity: Severity,
-    /// `syntax`, `complexity`, `smell`, `security` or `duplicate`.
+    /// `syntax`, `complexity`, `smell`, `security`, `duplicate` or `design`.
     pub category: &'static str,
     /// Whether it runs without being selected.
     pub default_enabled: bool,
@@ -42,6 +43,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
     std::iter::once(&syntax_error::RULE)
         .chain(rules::RULES.iter().map(|r| &r.info))
         .chain([&clones::EXACT_RULE, &clones::RENAMED_RULE])
+        .chain([&shape_rules::NEAR_COPY_RULE, &shape_rules::IMPORT_CYCLE_RULE])
 }
 
 use aura_syntax::tree_sitter::Tree;

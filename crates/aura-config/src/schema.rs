@@ -100,6 +100,10 @@ pub struct Thresholds {
     /// AUR401/AUR402: lines a duplicated stretch must span.
     #[schemars(range(min = 1))]
     pub duplicate_lines: u32,
+    /// AUR403: cosine distance (1 − similarity) of two functions' embeddings at or below
+    /// which they are near-copies.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub near_copy_distance: f64,
 }
 
 impl Default for Thresholds {
@@ -114,6 +118,7 @@ impl Default for Thresholds {
             maintainability: 20.0,
             duplicate_tokens: 50,
             duplicate_lines: 5,
+            near_copy_distance: 0.05,
         }
     }
 }

@@ -1,0 +1,36 @@
+//! Descriptions of the rules whose findings come from the workspace's shape
+//! (`aura-shape`: embeddings and the import graph) rather than from one
+//! file's tree. They are here so that `aura rules`, selection and SARIF see
+//! them with the others.
+
+use crate::diagnostic::Severity;
+use crate::RuleInfo;
+
+/// Code of semantic near-copies.
+pub const NEAR_COPY: &str = "AUR403";
+/// Code of import cycles.
+pub const IMPORT_CYCLE: &str = "AUR501";
+
+/// AUR403's description.
+pub static NEAR_COPY_RULE: RuleInfo = RuleInfo {
+    code: NEAR_COPY,
+    name: "semantic-near-copy",
+    summary: "a function whose embedding is almost the same as another's (cosine similarity ≥ 0.95)",
+    default_severity: Severity::Info,
+    category: "duplicate",
+    default_enabled: true,
+    doc: include_str!("rules/docs/AUR403.md"),
+    fix: None,
+};
+
+/// AUR501's description.
+pub static IMPORT_CYCLE_RULE: RuleInfo = RuleInfo {
+    code: IMPORT_CYCLE,
+    name: "import-cycle",
+    summary: "an import that is part of a cycle between files (Python, JavaScript, TypeScript)",
+    default_severity: Severity::Warning,
+    category: "design",
+    default_enabled: true,
+    doc: include_str!("rules/docs/AUR501.md"),
+    fix: None,
+};
