@@ -31,6 +31,8 @@ fn main() -> ExitCode {
         cli::Command::Metrics(metrics) => cli::metrics::run(metrics),
         cli::Command::Embed(args) => cli::embed::run(args),
         cli::Command::Tda(args) => cli::tda::run(args),
+        cli::Command::Shape(args) => cli::shape::shape(args),
+        cli::Command::Similar(args) => cli::shape::similar(args),
         cli::Command::Rules => cli::rules::list(),
         cli::Command::Rule(rule) => cli::rules::show(&rule.code),
         cli::Command::Programs(args) => cli::dispatch::programs(args.format),

@@ -248,3 +248,66 @@ fn a_closed_pipe_ends_the_command_quietly() {
     child.wait().unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A small tree with a near-copy pair, an unrelated function and an import
+/// cycle, analysed with the real embedding model.
+fn shape_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "orders.py",
+        "from customers import Customer\n\n\
+         def load_orders(path):\n    with open(path) as f:\n        rows = json.load(f)\n    return [Order(**r) for r in rows if r.get(\"active\")]\n\n\
+         def render_invoice_pdf(invoice, canvas):\n    canvas.set_font(\"Helvetica\", 12)\n    for i, line in enumerate(invoice.lines):\n        canvas.draw_text(40, 700 - 14 * i, f\"{line.sku} {line.total:.2f}\")\n    canvas.save()\n",
+    );
+    write(
+        "customers.py",
+        "from orders import Order\n\n\
+         def load_orders(path):\n    with open(path, encoding=\"utf-8\") as f:\n        rows = json.load(f)\n    return [Order(**r) for r in rows if r.get(\"active\")]\n",
+    );
+    dir
+}
+
+#[test]
+fn shape_finds_the_near_copy_and_the_import_cycle() {
+    let dir = shape_fixture();
+    let out = aura().args(["shape", ".", "--format", "json"]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["functions"], 3, "{report:#}");
+    let clusters = report["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{report:#}");
+    let names: Vec<&str> =
+        clusters[0]["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["load_orders", "load_orders"]);
+    assert_eq!(clusters[0]["members"][0]["file"], "customers.py");
+    assert!(clusters[0]["similarity"].as_f64().unwrap() >= 0.95);
+    assert_eq!(report["cycles"], serde_json::json!([["customers.py", "orders.py"]]));
+    assert_eq!(report["h0"].as_array().unwrap().len(), 2);
+    assert!(dir.path().join(".aura/cache/embeddings.bin").is_file(), "the cache is written");
+
+    let svg = aura().args(["shape", "--format", "svg"]).current_dir(dir.path()).output().unwrap();
+    let svg = String::from_utf8(svg.stdout).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("H0 barcode"), "{svg}");
+
+    let similar = aura()
+        .args(["similar", "--file", "orders.py", "--line", "4", "--top", "2", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(similar.status.success(), "{}", String::from_utf8_lossy(&similar.stderr));
+    let similar: Value = serde_json::from_slice(&similar.stdout).unwrap();
+    assert_eq!(similar["function"]["name"], "load_orders");
+    assert_eq!(similar["similar"][0]["file"], "customers.py");
+    assert_eq!(similar["similar"][1]["name"], "render_invoice_pdf");
+    assert!(similar["similar"][0]["similarity"].as_f64() > similar["similar"][1]["similarity"].as_f64());
+
+    let nowhere = aura()
+        .args(["similar", "--file", "orders.py", "--line", "1"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nowhere.stderr)
+        .contains("no function of three lines or more at orders.py:1"));
+}

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod git;
 pub mod metrics;
 pub mod rules;
+pub mod shape;
 pub mod tda;
 
 use std::path::PathBuf;
@@ -67,6 +68,10 @@ pub enum Command {
     Embed(EmbedArgs),
     /// Persistent homology (Vietoris–Rips H0 and H1) of a point cloud.
     Tda(TdaArgs),
+    /// The code's shape: near-copy clusters, outliers, import cycles and the H0 barcode.
+    Shape(ShapeArgs),
+    /// Functions most similar in meaning to the one at a line (semantic index).
+    Similar(SimilarArgs),
     /// Measure quality on a labelled set.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -280,6 +285,51 @@ pub struct EmbedArgs {
     pub format: EmbedFormat,
     /// The model folder (default: AURA_MODEL_DIR, Aura's cache, the Hugging Face cache).
     #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShapeArgs {
+    /// The directory to analyse [default: the current directory].
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ShapeFormat,
+    /// Near-copy cut: cosine distance at or below which functions cluster
+    /// [default: rules.thresholds.near_copy_distance, 0.05].
+    #[arg(long, value_name = "X")]
+    pub cut: Option<f32>,
+    /// The embedding model folder (default: AURA_MODEL_DIR, Aura's cache, the Hugging Face cache).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShapeFormat {
+    #[default]
+    Text,
+    Json,
+    /// The H0 barcode and persistence diagram as an SVG picture.
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SimilarArgs {
+    /// The file holding the function.
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    /// A 1-based line inside the function.
+    #[arg(long, value_name = "N")]
+    pub line: u32,
+    /// How many functions to list.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub top: usize,
+    /// The workspace to search [default: the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// The embedding model folder.
+    #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
 }
 
