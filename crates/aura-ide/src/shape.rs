@@ -84,7 +84,7 @@ impl Scan {
             by_path.get(file)?.chunks.iter().find_map(|c| {
                 let (start, end) = (c.start_line - 1, c.end_line - 1);
                 let overlap = lines.1.min(end).saturating_sub(lines.0.max(start)) + 1;
-                (lines.0 <= end && start <= lines.1 && 2 * overlap >= end - start + 1).then_some(c.start_line)
+                (lines.0 <= end && start <= lines.1 && 2 * overlap > end - start).then_some(c.start_line)
             })
         };
         let mut pairs = Vec::new();

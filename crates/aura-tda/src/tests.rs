@@ -138,7 +138,8 @@ fn diagrams_equal_ripsers() {
 #[test]
 fn spanning_tree_lengths_are_the_h0_deaths() {
     let data: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clusters-250.json")).unwrap(),
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clusters-250.json"))
+            .unwrap(),
     )
     .unwrap();
     let points: Vec<Vec<f64>> = serde_json::from_value(data["points"].clone()).unwrap();
