@@ -34,7 +34,8 @@ fn lifecycle_advertises_only_what_works() {
             "aura.impact",
             "aura.commitMessage",
             "aura.branchName",
-            "aura.hotspots"
+            "aura.hotspots",
+            "aura.shape"
         ])
     );
     for absent in ["completionProvider", "definitionProvider"] {

@@ -13,5 +13,6 @@ mod git;
 mod languages;
 mod lifecycle;
 mod ordering;
+mod shape;
 mod support;
 mod workspace;

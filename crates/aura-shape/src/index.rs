@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::cache::EmbeddingCache;
 use crate::chunks::{Chunk, ContentHash};
 
+#[derive(Clone)]
 pub struct Entry {
     pub chunk: Chunk,
     /// `None` until embedded.
@@ -52,6 +53,11 @@ impl SemanticIndex {
             })
             .collect();
         self.files.insert(file.to_owned(), entries);
+    }
+
+    /// The files and vectors without the cache, for analysis off the lock.
+    pub fn snapshot(&self) -> SemanticIndex {
+        SemanticIndex { files: self.files.clone(), cache: EmbeddingCache::in_memory() }
     }
 
     pub fn remove_file(&mut self, file: &str) -> bool {

@@ -23,6 +23,7 @@ pub(crate) const ALL: &[&str] = &[
     super::git::COMMIT_MESSAGE,
     super::git::BRANCH_NAME,
     super::git::HOTSPOTS,
+    super::shape::SHAPE,
 ];
 
 pub(crate) fn invalid(message: String) -> RpcError {
@@ -41,6 +42,7 @@ pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) ->
         super::git::COMMIT_MESSAGE => super::git::commit_message_command(state, params.arguments).await,
         super::git::BRANCH_NAME => super::git::branch_name_command(state, params.arguments).await,
         super::git::HOTSPOTS => super::git::hotspots_command(state, params.arguments).await,
+        super::shape::SHAPE => super::shape::shape_command(state, params.arguments).await,
         other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
     }
 }

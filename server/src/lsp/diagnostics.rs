@@ -47,6 +47,8 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         if let (Some(tree), Some(language)) = (&analysis.tree, snapshot.language) {
             let file = aura_analysis::SourceFile { language, text: &snapshot.text, tree };
             out.extend(super::git::hotspot_diagnostics(&state, &task_key, file, encoding));
+            let shape = state.semantic.diagnostics(&task_key, file, &rules);
+            out.extend(shape.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)));
         }
         if let Some(tree) = analysis.tree {
             docs.store_tree(&task_key, snapshot.revision, tree);

@@ -10,6 +10,7 @@ mod diagnostics;
 mod git;
 mod progress;
 mod pull;
+mod shape;
 mod transport;
 mod workspace;
 
@@ -39,6 +40,7 @@ pub(crate) struct State {
     workspace: Arc<workspace::Workspace>,
     ai: Arc<ai::AiState>,
     git: Arc<git::GitState>,
+    semantic: Arc<shape::SemanticState>,
     /// Whether `shutdown` was received; LSP wants exit status 1 otherwise.
     shut_down: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -335,6 +337,7 @@ impl LanguageServer for Backend {
             state.refresh_modules().await;
             // After the settings are known; open documents are analysed meanwhile.
             workspace::scan(state.clone()).await;
+            shape::start(&state);
             git::refresh_hotspots(state).await;
         });
     }
@@ -380,6 +383,7 @@ impl LanguageServer for Backend {
                 tracing::warn!(uri = %key, ?other, "edit not applied; waiting for a full-text resync (save or reopen)")
             }
         }
+        self.state.semantic.touch(&key);
         self.state.scheduler.schedule(&self.state, uri);
     }
 
@@ -388,6 +392,7 @@ impl LanguageServer for Backend {
         if let Some(text) = params.text {
             self.state.docs.resync(&key, &text);
         }
+        self.state.semantic.touch(&key);
         // A save is when copies elsewhere are worth re-checking against this file.
         self.state.scheduler.reschedule_all(&self.state);
         // A commit often follows a save: hotspots move with HEAD (a no-op when it did not).
@@ -406,6 +411,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
+        self.state.semantic.touch(uri.as_ref());
         // The index goes back to what is on disk (the buffer may not have been saved).
         self.state.reindex_from_disk(vec![uri.to_string()]);
         if !self.state.pulls_diagnostics() {
@@ -749,6 +755,11 @@ impl Backend {
         ai::route(&self.state, vec![serde_json::to_value(params).unwrap_or_default()]).await
     }
 
+    /// `aura/similar`: the functions nearest in meaning to the one at a position.
+    async fn similar(&self, params: shape::SimilarParams) -> RpcResult<serde_json::Value> {
+        shape::similar(&self.state, params)
+    }
+
     /// `aura/documentText`: the server's view of a document, for tests and
     /// for diagnosing sync problems in a client.
     async fn document_text(&self, params: DocumentTextParams) -> RpcResult<DocumentTextResult> {
@@ -773,11 +784,13 @@ pub async fn serve() -> bool {
             workspace: Arc::new(workspace::Workspace::default()),
             ai: Arc::new(ai::AiState::default()),
             git: Arc::new(git::GitState::default()),
+            semantic: Arc::new(shape::SemanticState::default()),
             shut_down: flag,
         },
     })
     .custom_method("aura/documentText", Backend::document_text)
     .custom_method("aura/route", Backend::route)
+    .custom_method("aura/similar", Backend::similar)
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
     .finish();
     let (guarded, input) = tokio::io::duplex(64 * 1024);

@@ -72,8 +72,13 @@ impl Workspace {
     }
 
     fn recently_edited(&self) -> bool {
+        self.recently_edited_within(QUIET)
+    }
+
+    /// Whether the person typed within `window`.
+    pub(crate) fn recently_edited_within(&self, window: Duration) -> bool {
         let last = self.last_edit.load(Ordering::Relaxed);
-        last != 0 && self.started.elapsed().as_millis() as u64 - last < QUIET.as_millis() as u64
+        last != 0 && self.started.elapsed().as_millis() as u64 - last < window.as_millis() as u64
     }
 
     /// Index an open document's tokens and return its clone diagnostics.

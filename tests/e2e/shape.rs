@@ -1,0 +1,109 @@
+//! The semantic index in the server, with the real embedding model: import
+//! cycles on the import lines, near-copies once the background worker has
+//! embedded the workspace (with `$/progress`), `aura/similar`, `aura.shape`,
+//! and typing answered while the worker runs.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::Client;
+
+const LOADER: &str = "def load_orders(path):\n    with open(path) as f:\n        rows = json.load(f)\n    return [Order(**r) for r in rows if r.get(\"active\")]\n";
+
+fn uri(dir: &Path, name: &str) -> String {
+    format!("file://{}", std::fs::canonicalize(dir).unwrap().join(name).display())
+}
+
+#[test]
+fn import_cycles_near_copies_and_similar_functions() {
+    let model = aura_embed::model_dir().expect("the embedding model (scripts/fetch-embedding-model)");
+    let dir = tempfile::tempdir().unwrap();
+    let orders = format!(
+        "from customers import Customer\n\n{LOADER}\ndef render_invoice_pdf(invoice, canvas):\n    canvas.set_font(\"Helvetica\", 12)\n    for i, line in enumerate(invoice.lines):\n        canvas.draw_text(40, 700 - 14 * i, f\"{{line.sku}} {{line.total:.2f}}\")\n    canvas.save()\n"
+    );
+    std::fs::write(dir.path().join("orders.py"), &orders).unwrap();
+    std::fs::write(
+        dir.path().join("customers.py"),
+        format!("import orders\n\n{}", LOADER.replace("(path)", "(path, limit=None)")),
+    )
+    .unwrap();
+    let mut client = Client::start_in(Some(dir.path()), &[("AURA_MODEL_DIR", model.to_str().unwrap())]);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", std::fs::canonicalize(dir.path()).unwrap().display()),
+               "capabilities": {"window": {"workDoneProgress": true}},
+               "initializationOptions": {"diagnostics": {"debounce_ms": 5}}}),
+    );
+    client.notify("initialized", json!({}));
+    let orders_uri = uri(dir.path(), "orders.py");
+    client.open(&orders_uri, "python", 1, &orders);
+
+    // The import cycle first (no model needed), on the import line.
+    let has = |code: &'static str| {
+        move |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == code))
+        }
+    };
+    let cycle = client.wait_for(has("AUR501")).expect("import cycle diagnostic");
+    let d = cycle["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "AUR501")
+        .unwrap()
+        .clone();
+    assert_eq!(d["message"], "import cycle: orders.py → customers.py → orders.py");
+    assert_eq!(d["range"]["start"]["line"], 0);
+    assert_eq!(d["relatedInformation"][0]["location"]["uri"], uri(dir.path(), "customers.py"));
+
+    // The worker reports its progress, then the near-copy appears.
+    let begin = client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["token"] == "aura/semantic-index")
+        .expect("semantic index progress");
+    assert_eq!(begin["params"]["value"]["kind"], "begin");
+    // Typing while it works is answered at once.
+    let started = Instant::now();
+    let text = client.document_text(&orders_uri);
+    assert!(started.elapsed() < Duration::from_secs(2), "the server kept answering");
+    assert_eq!(text["version"], 1);
+    let copy = client.wait_for(has("AUR403")).expect("near-copy diagnostic");
+    let d = copy["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "AUR403")
+        .unwrap()
+        .clone();
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("near-copy of `load_orders` in customers.py (similarity 0.9"),
+        "{d}"
+    );
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["severity"], 3, "information");
+
+    let similar = client.request(
+        "aura/similar",
+        json!({"textDocument": {"uri": orders_uri}, "position": {"line": 3, "character": 4}, "k": 2}),
+    )["result"]
+        .clone();
+    assert_eq!(similar["function"]["name"], "load_orders", "{similar}");
+    assert_eq!(similar["similar"][0]["uri"], uri(dir.path(), "customers.py"));
+    assert_eq!(similar["similar"][0]["range"]["start"]["line"], 2);
+    assert_eq!(similar["similar"][1]["name"], "render_invoice_pdf");
+
+    let shape = client.request(
+        "workspace/executeCommand",
+        json!({"command": "aura.shape", "arguments": [{"show": false, "svg": true}]}),
+    )["result"]
+        .clone();
+    assert_eq!(shape["clusters"].as_array().unwrap().len(), 1, "{shape}");
+    assert_eq!(shape["cycles"], json!([["customers.py", "orders.py"]]));
+    assert!(shape["svg"].as_str().unwrap().starts_with("<svg"));
+    client.shutdown();
+}
