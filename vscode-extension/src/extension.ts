@@ -267,16 +267,51 @@ function showPicture(title: string, svg: string): void {
   panel.webview.html = pictureHtml(title, svg, panel.webview.cspSource);
 }
 
-async function hotspotsChart(): Promise<void> {
-  const result = (await serverCommand('aura.hotspots', [{ show: false, svg: true }])) as
+/** Ask the server for `command`'s picture and show it in a webview. */
+async function chart(command: string, title: string): Promise<void> {
+  const result = (await serverCommand(command, [{ show: false, svg: true }])) as
     | { svg?: string | { error: string }; error?: string }
     | undefined;
   if (!result) return;
   if (typeof result.svg === 'string') {
-    showPicture('Aura hotspots', result.svg);
+    showPicture(title, result.svg);
   } else {
-    void vscode.window.showInformationMessage(result.error ?? 'Aura: no hotspots chart.');
+    void vscode.window.showInformationMessage(result.error ?? `${title}: no picture.`);
   }
+}
+
+interface SimilarFunction {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  name: string;
+  similarity: number;
+}
+
+/** `aura/similar` at the cursor: pick one of the nearest functions to open it. */
+async function similarFunctions(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor) return;
+  const result = (await client.sendRequest('aura/similar', {
+    textDocument: { uri: editor.document.uri.toString() },
+    position: { line: editor.selection.active.line, character: editor.selection.active.character },
+    k: 10,
+  })) as { error?: string; similar?: SimilarFunction[] };
+  if (result.error || !result.similar) {
+    void vscode.window.showInformationMessage(`Aura: ${result.error ?? 'nothing similar found'}`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    result.similar.map((f) => ({
+      label: f.name,
+      description: `${vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri))}:${f.range.start.line + 1}`,
+      detail: `similarity ${f.similarity.toFixed(3)}`,
+      f,
+    })),
+    { placeHolder: 'Functions most similar in meaning' },
+  );
+  if (!picked) return;
+  const start = new vscode.Position(picked.f.range.start.line, 0);
+  await vscode.window.showTextDocument(vscode.Uri.parse(picked.f.uri), { selection: new vscode.Range(start, start) });
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -304,7 +339,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'aura.client.doctor': simple('aura.doctor', [{}]),
     'aura.client.impact': simple('aura.impact', [{}]),
     'aura.client.hotspots': simple('aura.hotspots', [{}]),
-    'aura.client.hotspotsChart': hotspotsChart,
+    'aura.client.hotspotsChart': () => chart('aura.hotspots', 'Aura hotspots'),
+    'aura.client.shape': simple('aura.shape', [{}]),
+    'aura.client.shapeChart': () => chart('aura.shape', 'Aura code shape'),
+    'aura.client.similar': similarFunctions,
     'aura.client.commitMessage': commitMessage,
     'aura.client.branchName': branchName,
     'aura.client.restart': async () => {

@@ -246,6 +246,30 @@ M.commands = {
     end },
   AuraHotspots = { nargs = '?', desc = 'Complex code that changes often',
     run = function(opts) M.execute('aura.hotspots', { { path = words(opts) } }) end },
+  AuraShape = { desc = 'Code shape: near-copy clusters, outliers, import cycles',
+    run = function() M.execute('aura.shape', { {} }) end },
+  AuraSimilar = { desc = 'Functions most similar in meaning to the one under the cursor (quickfix list)',
+    run = function()
+      local client = M.client()
+      if not client then notify('no Aura client is attached to this buffer', vim.log.levels.WARN) return end
+      local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
+      params.k = 10
+      request(client, 'aura/similar', params, function(err, result)
+        if err or not result or result.error then
+          notify((err and err.message) or (result and result.error) or 'nothing similar', vim.log.levels.WARN)
+          return
+        end
+        local items = {}
+        for _, f in ipairs(result.similar) do
+          table.insert(items, { filename = vim.uri_to_fname(f.uri), lnum = f.range.start.line + 1, col = 1,
+            text = string.format('%s (similarity %.3f)', f.name, f.similarity) })
+        end
+        vim.schedule(function()
+          vim.fn.setqflist({}, ' ', { title = 'Similar to ' .. result['function'].name, items = items })
+          vim.cmd('copen')
+        end)
+      end, vim.api.nvim_get_current_buf())
+    end },
   AuraMetrics = { desc = 'Metrics of the function under the cursor',
     run = function()
       local params = vim.lsp.util.make_position_params(0, (M.client() or {}).offset_encoding or 'utf-16')
