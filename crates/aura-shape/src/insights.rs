@@ -121,15 +121,17 @@ pub fn analyse(
     let tree = aura_tda::minimum_spanning_tree(n, dist);
 
     // Clusters: the tree cut at `cut`, joined by token clones.
-    let mut label = aura_tda::clusters_below(n, &tree, cut);
+    let mut sets = aura_tda::UnionFind::new(n);
+    for e in tree.iter().filter(|e| e.length <= cut) {
+        sets.union(e.a, e.b);
+    }
     let mut token_joined = vec![false; n];
     let at: HashMap<(&str, u32), usize> =
         points.iter().enumerate().map(|(i, p)| ((p.0.file.as_str(), p.0.start_line), i)).collect();
     for ((fa, la), (fb, lb)) in clone_pairs {
         if let (Some(&a), Some(&b)) = (at.get(&(fa.as_str(), *la)), at.get(&(fb.as_str(), *lb))) {
             if a != b && !nested(a, b) {
-                let (ra, rb) = (root(&mut label, a), root(&mut label, b));
-                label[ra.max(rb)] = ra.min(rb);
+                sets.union(a, b);
                 token_joined[a] = true;
                 token_joined[b] = true;
             }
@@ -137,8 +139,7 @@ pub fn analyse(
     }
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
-        let r = root(&mut label, i);
-        groups.entry(r).or_default().push(i);
+        groups.entry(sets.find(i)).or_default().push(i);
     }
     let mut clusters: Vec<Cluster> = groups
         .into_values()
@@ -210,14 +211,6 @@ pub fn analyse(
         nearest_mean: mean,
         nearest_std: std,
     }
-}
-
-fn root(label: &mut [usize], mut x: usize) -> usize {
-    while label[x] != x {
-        label[x] = label[label[x]];
-        x = label[x];
-    }
-    x
 }
 
 /// AUR403 for the functions of `file`: one information diagnostic per

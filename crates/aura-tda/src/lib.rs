@@ -13,7 +13,7 @@ mod rips;
 
 pub use distance::{DistanceMatrix, Metric};
 pub use mst::{clusters_below, minimum_spanning_tree, nearest_neighbour_distances, TreeEdge};
-pub use rips::{rips, single_linkage, Diagram, Pair, RipsOptions};
+pub use rips::{rips, single_linkage, Diagram, Pair, RipsOptions, UnionFind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TdaError {

@@ -6,6 +6,8 @@
 //! merges at exactly those heights), and each point's nearest-neighbour
 //! distance is the shortest tree edge touching it.
 
+use crate::UnionFind;
+
 /// One tree edge: `a` joined the tree through `b` at length `length`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TreeEdge {
@@ -63,18 +65,9 @@ pub fn nearest_neighbour_distances(n: usize, tree: &[TreeEdge]) -> Vec<f32> {
 /// Clusters of the tree cut at `cut` (edges of length ≤ `cut` kept): a
 /// label per point, the smallest point index of its cluster.
 pub fn clusters_below(n: usize, tree: &[TreeEdge], cut: f32) -> Vec<usize> {
-    let mut label: Vec<usize> = (0..n).collect();
-    fn root(label: &mut [usize], mut x: usize) -> usize {
-        while label[x] != x {
-            label[x] = label[label[x]];
-            x = label[x];
-        }
-        x
-    }
+    let mut uf = UnionFind::new(n);
     for e in tree.iter().filter(|e| e.length <= cut) {
-        let (ra, rb) = (root(&mut label, e.a), root(&mut label, e.b));
-        let (lo, hi) = (ra.min(rb), ra.max(rb));
-        label[hi] = lo;
+        uf.union(e.a, e.b);
     }
-    (0..n).map(|i| root(&mut label, i)).collect()
+    (0..n).map(|i| uf.find(i)).collect()
 }

@@ -19,7 +19,7 @@
 //! same diagram (after dropping zero-length pairs); matching Ripser's keeps
 //! the emergent-pair shortcut valid.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
@@ -156,12 +156,7 @@ pub fn single_linkage(dm: &DistanceMatrix, cut: f32) -> Vec<usize> {
             }
         }
     }
-    let mut smallest = vec![usize::MAX; n];
-    for i in 0..n {
-        let r = uf.find(i);
-        smallest[r] = smallest[r].min(i);
-    }
-    (0..n).map(|i| smallest[uf.find(i)]).collect()
+    (0..n).map(|i| uf.find(i)).collect()
 }
 
 struct Rips<'a> {
@@ -206,12 +201,10 @@ impl<'a> Rips<'a> {
         let mut uf = UnionFind::new(n);
         let mut columns = Vec::new();
         for e in edges {
-            let (u, v) = (uf.find(e.i as usize), uf.find(e.j as usize));
-            if u != v {
+            if uf.union(e.i as usize, e.j as usize) {
                 if e.diam > 0.0 {
                     self.h0_pairs.push(Pair { birth: 0.0, death: e.diam });
                 }
-                uf.link(u, v);
             } else if want_columns && self.zero_apparent_cofacet(e).is_none() {
                 columns.push(e);
             }
@@ -438,17 +431,18 @@ fn get_pivot<K: Key>(heap: &mut Heap<K>) -> Option<Entry> {
     pivot
 }
 
-struct UnionFind {
+/// Disjoint sets with path compression. The root of a set is always its
+/// smallest element, so a root doubles as a stable cluster label.
+pub struct UnionFind {
     parent: Vec<usize>,
-    rank: Vec<u8>,
 }
 
 impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect(), rank: vec![0; n] }
+    pub fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect() }
     }
 
-    fn find(&mut self, mut x: usize) -> usize {
+    pub fn find(&mut self, mut x: usize) -> usize {
         let mut root = x;
         while self.parent[root] != root {
             root = self.parent[root];
@@ -461,21 +455,13 @@ impl UnionFind {
         root
     }
 
-    fn link(&mut self, x: usize, y: usize) {
-        match self.rank[x].cmp(&self.rank[y]) {
-            Ordering::Less => self.parent[x] = y,
-            Ordering::Greater => self.parent[y] = x,
-            Ordering::Equal => {
-                self.parent[y] = x;
-                self.rank[x] += 1;
-            }
-        }
-    }
-
-    fn union(&mut self, x: usize, y: usize) {
+    /// Joins the sets of `x` and `y`; false when they were one already.
+    pub fn union(&mut self, x: usize, y: usize) -> bool {
         let (x, y) = (self.find(x), self.find(y));
-        if x != y {
-            self.link(x, y);
+        if x == y {
+            return false;
         }
+        self.parent[x.max(y)] = x.min(y);
+        true
     }
 }
