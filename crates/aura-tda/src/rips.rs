@@ -240,26 +240,14 @@ impl<'a> Rips<'a> {
                 };
                 if let Some(&other) = pivot_of.get(&p.index) {
                     let other = other as usize;
-                    self.push_coboundary(columns[other], &mut heap);
-                    working.push(columns[other]);
                     let (s, e) = (reduction_start[other] as usize, reduction_start[other + 1] as usize);
-                    for &f in &reduction[s..e] {
+                    for &f in std::iter::once(&columns[other]).chain(&reduction[s..e]) {
                         self.push_coboundary(f, &mut heap);
                         working.push(f);
                     }
-                    if heap.len() > compact_at {
-                        heap = compact(heap);
-                        compact_at = (2 * heap.len()).max(4 * self.n);
-                    }
-                    pivot = get_pivot(&mut heap);
                 } else if let Some(f) = self.zero_apparent_facet(p) {
                     self.push_coboundary(f, &mut heap);
                     working.push(f);
-                    if heap.len() > compact_at {
-                        heap = compact(heap);
-                        compact_at = (2 * heap.len()).max(4 * self.n);
-                    }
-                    pivot = get_pivot(&mut heap);
                 } else {
                     if p.diam > edge.diam {
                         self.h1_pairs.push(Pair { birth: edge.diam, death: p.diam });
@@ -267,20 +255,15 @@ impl<'a> Rips<'a> {
                     pivot_of.insert(p.index, col as u32);
                     break;
                 }
+                if heap.len() > compact_at {
+                    heap = compact(heap);
+                    compact_at = (2 * heap.len()).max(4 * self.n);
+                }
+                pivot = get_pivot(&mut heap);
             }
             // Keep the edges added an odd number of times.
             working.sort_unstable_by_key(|e| (e.i, e.j));
-            let mut k = 0;
-            while k < working.len() {
-                let mut m = k + 1;
-                while m < working.len() && (working[m].i, working[m].j) == (working[k].i, working[k].j) {
-                    m += 1;
-                }
-                if (m - k) % 2 == 1 {
-                    reduction.push(working[k]);
-                }
-                k = m;
-            }
+            keep_odd_runs(&working, |e| (e.i, e.j), &mut reduction);
             reduction_start.push(reduction.len() as u32);
         }
     }
@@ -409,18 +392,24 @@ fn compact<K: Key>(heap: Heap<K>) -> Heap<K> {
     let mut keys = heap.into_vec();
     keys.sort_unstable();
     let mut kept = Vec::with_capacity(keys.len() / 2);
+    keep_odd_runs(&keys, |k| *k, &mut kept);
+    BinaryHeap::from(kept)
+}
+
+/// Z/2 sums: from `sorted`, appends to `out` one of each run of equal keys
+/// whose length is odd (pairs cancel).
+fn keep_odd_runs<T: Copy, K: PartialEq>(sorted: &[T], key: impl Fn(&T) -> K, out: &mut Vec<T>) {
     let mut k = 0;
-    while k < keys.len() {
+    while k < sorted.len() {
         let mut m = k + 1;
-        while m < keys.len() && keys[m] == keys[k] {
+        while m < sorted.len() && key(&sorted[m]) == key(&sorted[k]) {
             m += 1;
         }
         if (m - k) % 2 == 1 {
-            kept.push(keys[k]);
+            out.push(sorted[k]);
         }
         k = m;
     }
-    BinaryHeap::from(kept)
 }
 
 fn get_pivot<K: Key>(heap: &mut Heap<K>) -> Option<Entry> {
