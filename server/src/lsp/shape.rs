@@ -114,21 +114,22 @@ impl SemanticState {
     }
 }
 
+/// `root` is canonical (see [`start`]), so only the document's path is resolved.
 fn rel_of(root: &Path, key: &str) -> Option<String> {
     let path = lsp::Url::parse(key).ok()?.to_file_path().ok()?;
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let path = std::fs::canonicalize(&path).unwrap_or(path);
-    Some(aura_ide::shape::relative(&root, path.strip_prefix(&root).ok()?).trim_start_matches('/').to_owned())
+    Some(aura_ide::shape::relative(root, path.strip_prefix(root).ok()?).trim_start_matches('/').to_owned())
 }
 
 fn uri_of(root: &Path, rel: &str) -> String {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     lsp::Url::from_file_path(root.join(rel)).map(|u| u.to_string()).unwrap_or_else(|_| rel.to_owned())
 }
 
 /// Starts the worker once per server (later calls do nothing).
 pub(crate) fn start(state: &State) {
     let Some(root) = state.root() else { return };
+    // Canonical once, so that mapping URIs to index keys needs no root lookup.
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
     {
         let Ok(mut inner) = state.semantic.inner.lock() else { return };
         if inner.started {
