@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Aura's embedder (candle, `aura embed`) side by side with sentence-transformers
+"""Aura's embedder (packed BERT encoder, `aura embed`) side by side with sentence-transformers
 (PyTorch CPU) on the same texts, same machine, one run: texts per second and
 the ratio, plus the largest difference between the two sets of vectors.
 Medians of --runs runs each. Texts are functions cut from Python's standard
@@ -79,7 +79,7 @@ def main():
 
     a, s = statistics.median(aura_times), statistics.median(st_times)
     print(f"{len(texts)} stdlib functions, {args.threads} threads, median of {args.runs} runs")
-    print(f"  aura embed (candle)        {a:7.2f} s  {len(texts) / a:7.1f} texts/s")
+    print(f"  aura embed (packed)        {a:7.2f} s  {len(texts) / a:7.1f} texts/s")
     print(f"  sentence-transformers      {s:7.2f} s  {len(texts) / s:7.1f} texts/s  (torch {torch.__version__})")
     print(f"  speed ratio aura/ST        {s / a:7.2f}x  (goal >= 1.0)")
     print(f"  max |delta| {delta:.2e}, min cosine {cos:.7f}")

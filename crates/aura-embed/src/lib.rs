@@ -21,9 +21,16 @@ pub const DIM: usize = 384;
 /// overridden: long functions would otherwise embed differently.
 pub const MAX_TOKENS: usize = 256;
 
-/// Texts per forward pass. Batches hold texts of similar length (sorted), so
-/// padding wastes little.
+/// Texts per padded forward pass (candle's `BertModel`). Batches hold texts
+/// of similar length (sorted), so padding wastes little.
 const BATCH: usize = 32;
+
+/// Tokens per packed forward pass: large enough that the matrix products
+/// run at full speed, small enough (about 50 MB of activations) to stay in
+/// memory the server can spare.
+const PACKED_TOKENS: usize = 8192;
+
+mod encoder;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
@@ -67,9 +74,15 @@ fn is_model_dir(dir: &Path) -> bool {
 
 /// A loaded model. `embed` takes `&self`, so one embedder serves many threads.
 pub struct Embedder {
-    model: BertModel,
+    backend: Backend,
     tokenizer: Tokenizer,
-    device: Device,
+}
+
+/// On CPU, Aura's packed encoder (no padding, see [`encoder`]); elsewhere
+/// (CUDA) candle's `BertModel` on padded batches.
+enum Backend {
+    Packed(encoder::Encoder),
+    Candle { model: BertModel, device: Device },
 }
 
 impl Embedder {
@@ -81,12 +94,26 @@ impl Embedder {
         Embedder::load(&dir)
     }
 
-    /// Load config.json, tokenizer.json and model.safetensors from `dir`, on CPU.
+    /// Load config.json, tokenizer.json and model.safetensors from `dir`, on
+    /// CPU with the packed encoder.
     pub fn load(dir: &Path) -> Result<Embedder, EmbedError> {
         Embedder::load_on(dir, Device::Cpu)
     }
 
+    /// Load for `device`: the packed encoder on CPU, candle's `BertModel` on
+    /// any other device.
     pub fn load_on(dir: &Path, device: Device) -> Result<Embedder, EmbedError> {
+        let packed = device.is_cpu();
+        Embedder::load_with(dir, device, packed)
+    }
+
+    /// Candle's `BertModel` on any device, CPU included: the path CUDA takes,
+    /// kept testable on machines without a GPU.
+    pub fn load_candle(dir: &Path, device: Device) -> Result<Embedder, EmbedError> {
+        Embedder::load_with(dir, device, false)
+    }
+
+    fn load_with(dir: &Path, device: Device, packed: bool) -> Result<Embedder, EmbedError> {
         let fail = |message: String| EmbedError::Load { dir: dir.to_path_buf(), message };
         if !is_model_dir(dir) {
             return Err(EmbedError::NotFound(format!(
@@ -102,6 +129,13 @@ impl Embedder {
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..TruncationParams::default() }))
             .map_err(|e| fail(e.to_string()))?;
         tokenizer.with_padding(None::<PaddingParams>);
+        if config.max_position_embeddings < MAX_TOKENS {
+            return Err(fail(format!("max_position_embeddings is below {MAX_TOKENS}")));
+        }
+        if packed {
+            let encoder = encoder::Encoder::load(&dir.join("model.safetensors"), &config).map_err(fail)?;
+            return Ok(Embedder { backend: Backend::Packed(encoder), tokenizer });
+        }
         // SAFETY: the weights file is memory-mapped read-only; Aura never
         // writes it, and a file changed underneath would be the user's doing.
         let vb = unsafe {
@@ -109,7 +143,7 @@ impl Embedder {
         }
         .map_err(|e| fail(e.to_string()))?;
         let model = BertModel::load(vb, &config).map_err(|e| fail(e.to_string()))?;
-        Ok(Embedder { model, tokenizer, device })
+        Ok(Embedder { backend: Backend::Candle { model, device }, tokenizer })
     }
 
     /// Token ids of a text, as the model sees it (with [CLS] and [SEP], cut at
@@ -125,40 +159,69 @@ impl Embedder {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| ids[i].len());
         let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH) {
+        let mut start = 0;
+        while start < order.len() {
+            let end = self.batch_end(&order, &ids, start);
+            let chunk = &order[start..end];
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            for (&i, vector) in chunk.iter().zip(self.forward(&batch)?) {
+            let vectors = match &self.backend {
+                Backend::Packed(encoder) => {
+                    let vocab = encoder.vocab_size() as u32;
+                    if batch.iter().any(|ids| ids.is_empty() || ids.iter().any(|&id| id >= vocab)) {
+                        return Err(EmbedError::Tokenize("token id outside the model's vocabulary".into()));
+                    }
+                    encoder.embed(&batch)
+                }
+                Backend::Candle { model, device } => padded_forward(model, device, &batch)?,
+            };
+            for (&i, vector) in chunk.iter().zip(vectors) {
                 out[i] = vector;
             }
+            start = end;
         }
         Ok(out)
     }
 
-    /// One padded batch through BERT, mean-pooled and normalised.
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
-        let mut input = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for ids in batch {
-            input.extend_from_slice(ids);
-            input.extend(std::iter::repeat_n(0u32, longest - ids.len()));
-            mask.extend(std::iter::repeat_n(1u32, ids.len()));
-            mask.extend(std::iter::repeat_n(0u32, longest - ids.len()));
+    /// Where the batch starting at `start` ends: [`BATCH`] texts when they
+    /// are padded, else as many as fit in [`PACKED_TOKENS`].
+    fn batch_end(&self, order: &[usize], ids: &[Vec<u32>], start: usize) -> usize {
+        if let Backend::Candle { .. } = self.backend {
+            return (start + BATCH).min(order.len());
         }
-        let shape = (batch.len(), longest);
-        let input = Tensor::from_vec(input, shape, &self.device)?;
-        let mask = Tensor::from_vec(mask, shape, &self.device)?;
-        let types = input.zeros_like()?;
-        let hidden = self.model.forward(&input, &types, Some(&mask))?;
-        // Mean over the real tokens only.
-        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-        let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-        let mean = summed.broadcast_div(&counts)?;
-        // torch.nn.functional.normalize: x / max(‖x‖, 1e-12).
-        let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
+        let mut tokens = 0;
+        let mut end = start;
+        while end < order.len() && (end == start || tokens + ids[order[end]].len() <= PACKED_TOKENS) {
+            tokens += ids[order[end]].len();
+            end += 1;
+        }
+        end
     }
+}
+
+/// One padded batch through candle's BERT, mean-pooled and normalised.
+fn padded_forward(model: &BertModel, device: &Device, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>, EmbedError> {
+    let longest = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
+    let mut input = Vec::with_capacity(batch.len() * longest);
+    let mut mask = Vec::with_capacity(batch.len() * longest);
+    for ids in batch {
+        input.extend_from_slice(ids);
+        input.extend(std::iter::repeat_n(0u32, longest - ids.len()));
+        mask.extend(std::iter::repeat_n(1u32, ids.len()));
+        mask.extend(std::iter::repeat_n(0u32, longest - ids.len()));
+    }
+    let shape = (batch.len(), longest);
+    let input = Tensor::from_vec(input, shape, device)?;
+    let mask = Tensor::from_vec(mask, shape, device)?;
+    let types = input.zeros_like()?;
+    let hidden = model.forward(&input, &types, Some(&mask))?;
+    // Mean over the real tokens only.
+    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
+    let mean = summed.broadcast_div(&counts)?;
+    // torch.nn.functional.normalize: x / max(‖x‖, 1e-12).
+    let norm = mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+    Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
 }
 
 /// Cosine similarity of two vectors (1.0 for unit vectors pointing the same way).
