@@ -35,7 +35,8 @@ fn lifecycle_advertises_only_what_works() {
             "aura.commitMessage",
             "aura.branchName",
             "aura.hotspots",
-            "aura.shape"
+            "aura.shape",
+            "aura.openNearCopy"
         ])
     );
     for absent in ["completionProvider", "definitionProvider"] {

@@ -87,6 +87,40 @@ fn import_cycles_near_copies_and_similar_functions() {
     assert_eq!(d["range"]["start"]["line"], 2);
     assert_eq!(d["severity"], 3, "information");
 
+    // A lens above the copy; clicking it opens the other one.
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": orders_uri}}))
+        ["result"]
+        .clone();
+    let lens = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["command"]["command"] == "aura.openNearCopy")
+        .unwrap_or_else(|| panic!("no near-copy lens in {lenses}"))
+        .clone();
+    assert_eq!(lens["range"]["start"]["line"], 2);
+    assert!(
+        lens["command"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("near-copy of load_orders in customers.py (0.9"),
+        "{lens}"
+    );
+    let customers_uri = uri(dir.path(), "customers.py");
+    assert_eq!(lens["command"]["arguments"], json!([customers_uri, 2]));
+    let opened = client.request(
+        "workspace/executeCommand",
+        json!({"command": "aura.openNearCopy", "arguments": lens["command"]["arguments"]}),
+    );
+    assert_eq!(opened["result"]["uri"], customers_uri, "{opened}");
+    assert_eq!(opened["result"]["shown"], true, "{opened}");
+    let shown = client.wait_for(|m| m["method"] == "window/showDocument").expect("showDocument");
+    assert_eq!(shown["params"]["uri"], customers_uri);
+    assert_eq!(shown["params"]["selection"]["start"]["line"], 2);
+    let bad =
+        client.request("workspace/executeCommand", json!({"command": "aura.openNearCopy", "arguments": []}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+
     let similar = client.request(
         "aura/similar",
         json!({"textDocument": {"uri": orders_uri}, "position": {"line": 3, "character": 4}, "k": 2}),

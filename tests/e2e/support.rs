@@ -151,6 +151,8 @@ impl Client {
                             json!([null])
                         } else if msg["method"] == "workspace/applyEdit" {
                             json!({"applied": true})
+                        } else if msg["method"] == "window/showDocument" {
+                            json!({"success": true})
                         } else {
                             Value::Null
                         };

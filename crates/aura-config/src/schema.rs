@@ -129,11 +129,14 @@ impl Default for Thresholds {
 pub struct LensConfig {
     /// Show "cyclomatic N · cognitive M" above each function.
     pub complexity: bool,
+    /// Show "near-copy of X (similarity S)" above functions with a semantic
+    /// near-copy (AUR403); clicking opens the copy.
+    pub near_copies: bool,
 }
 
 impl Default for LensConfig {
     fn default() -> Self {
-        LensConfig { complexity: true }
+        LensConfig { complexity: true, near_copies: true }
     }
 }
 

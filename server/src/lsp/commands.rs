@@ -24,6 +24,7 @@ pub(crate) const ALL: &[&str] = &[
     super::git::BRANCH_NAME,
     super::git::HOTSPOTS,
     super::shape::SHAPE,
+    super::shape::OPEN_NEAR_COPY,
 ];
 
 pub(crate) fn invalid(message: String) -> RpcError {
@@ -43,6 +44,7 @@ pub(crate) async fn execute(state: &State, params: lsp::ExecuteCommandParams) ->
         super::git::BRANCH_NAME => super::git::branch_name_command(state, params.arguments).await,
         super::git::HOTSPOTS => super::git::hotspots_command(state, params.arguments).await,
         super::shape::SHAPE => super::shape::shape_command(state, params.arguments).await,
+        super::shape::OPEN_NEAR_COPY => super::shape::open_near_copy(state, params.arguments).await,
         other => Err(invalid(format!("unknown command {other:?}; Aura knows {}", ALL.join(", ")))),
     }
 }

@@ -552,13 +552,26 @@ impl LanguageServer for Backend {
         let key = uri.to_string();
         let Some((snapshot, _, _)) = self.state.docs.snapshot(&key) else { return Err(not_open(&key)) };
         let mut lenses = git::changed_lenses(&self.state, &uri, &snapshot).await;
+        let encoding = self.state.encoding();
+        if self.state.config().lens.near_copies {
+            lenses.extend(self.state.semantic.lenses(&key, &snapshot.text).into_iter().map(|lens| {
+                lsp::CodeLens {
+                    range: convert::range(&snapshot.text, lens.name_range, encoding),
+                    command: Some(lsp::Command {
+                        title: lens.title,
+                        command: shape::OPEN_NEAR_COPY.to_owned(),
+                        arguments: Some(vec![serde_json::json!(lens.target), serde_json::json!(lens.line)]),
+                    }),
+                    data: None,
+                }
+            }));
+        }
         if !self.state.config().lens.complexity {
             return Ok(Some(lenses));
         }
         let Some((snapshot, metrics)) = self.state.metrics(&key).await? else {
             return Ok(Some(lenses));
         };
-        let encoding = self.state.encoding();
         lenses.extend(aura_ide::complexity_lenses(&metrics).into_iter().map(|lens| {
             let range = convert::range(&snapshot.text, lens.name_range, encoding);
             lsp::CodeLens {

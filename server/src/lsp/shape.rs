@@ -29,6 +29,8 @@ use super::State;
 
 /// `aura.shape`: `[{"show"?, "svg"?}]`.
 pub(crate) const SHAPE: &str = "aura.shape";
+/// `aura.openNearCopy`: `[uri, line]`, a near-copy lens's click.
+pub(crate) const OPEN_NEAR_COPY: &str = "aura.openNearCopy";
 
 /// Texts embedded per step: an edit waits at most one step (about a second
 /// on two cores for long functions).
@@ -95,12 +97,9 @@ impl SemanticState {
         if copies_on {
             if let Some(report) = &inner.report {
                 out.extend(near_copy_diagnostics(report, &rel).into_iter().filter(|d| {
-                    d.range.end <= file.text.len_bytes()
-                        && report.clusters.iter().flat_map(|c| &c.members).any(|m| {
-                            m.function.file == rel
-                                && m.function.name_range == d.range
-                                && file.text.byte_slice(d.range.clone()) == m.function.name.as_str()
-                        })
+                    report.clusters.iter().flat_map(|c| &c.members).any(|m| {
+                        m.function.name_range == d.range && still_there(&m.function, &rel, file.text)
+                    })
                 }));
             }
         }
@@ -112,6 +111,70 @@ impl SemanticState {
         aura_analysis::rules::drop_suppressed(file.language, file.text, &mut out);
         out
     }
+
+    /// The near-copy lenses of an open document: one above each function
+    /// in a near-copy cluster, naming its nearest copy; the command opens it.
+    pub(crate) fn lenses(&self, key: &str, text: &aura_syntax::Rope) -> Vec<NearCopyLens> {
+        let Ok(inner) = self.inner.lock() else { return Vec::new() };
+        let (Some(root), Some(report)) = (&inner.root, &inner.report) else { return Vec::new() };
+        let Some(rel) = rel_of(root, key) else { return Vec::new() };
+        let mut out = Vec::new();
+        for cluster in &report.clusters {
+            for m in cluster.members.iter().filter(|m| still_there(&m.function, &rel, text)) {
+                let near = &cluster.members[m.nearest].function;
+                let place = if near.file == rel { String::new() } else { format!(" in {}", near.file) };
+                let more = match cluster.members.len() - 2 {
+                    0 => String::new(),
+                    n => format!(" · {n} more"),
+                };
+                out.push(NearCopyLens {
+                    name_range: m.function.name_range.clone(),
+                    title: format!("near-copy of {}{place} ({:.2}){more}", near.name, m.similarity),
+                    target: uri_of(root, &near.file),
+                    line: near.start_line - 1,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A lens above a near-copy: where it is, what it says, and the copy it opens.
+pub(crate) struct NearCopyLens {
+    pub(crate) name_range: std::ops::Range<usize>,
+    pub(crate) title: String,
+    /// The nearest copy's URI and 0-based line.
+    pub(crate) target: String,
+    pub(crate) line: u32,
+}
+
+/// Whether the index's function is still where it was seen in `rel`'s live
+/// text (its name at the same bytes); edited ones wait for re-chunking.
+fn still_there(f: &aura_shape::insights::FunctionRef, rel: &str, text: &aura_syntax::Rope) -> bool {
+    f.file == rel
+        && f.name_range.end <= text.len_bytes()
+        && text.byte_slice(f.name_range.clone()) == f.name.as_str()
+}
+
+/// `aura.openNearCopy` `[uri, line]`: show a near-copy lens's target.
+pub(crate) async fn open_near_copy(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
+    let uri = arguments.first().and_then(Value::as_str).and_then(|u| lsp::Url::parse(u).ok());
+    let line = arguments.get(1).and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok());
+    let (Some(uri), Some(line)) = (uri, line) else {
+        return Err(super::commands::invalid(format!("{OPEN_NEAR_COPY} takes [uri, line]")));
+    };
+    let at = lsp::Position { line, character: 0 };
+    let shown = state
+        .client
+        .show_document(lsp::ShowDocumentParams {
+            uri: uri.clone(),
+            external: Some(false),
+            take_focus: Some(true),
+            selection: Some(lsp::Range { start: at, end: at }),
+        })
+        .await
+        .unwrap_or(false);
+    Ok(Some(json!({"uri": uri, "line": line, "shown": shown})))
 }
 
 /// `root` is canonical (see [`start`]), so only the document's path is resolved.
