@@ -311,3 +311,35 @@ fn shape_finds_the_near_copy_and_the_import_cycle() {
     assert!(String::from_utf8_lossy(&nowhere.stderr)
         .contains("no function of three lines or more at orders.py:1"));
 }
+
+#[test]
+fn shape_reports_the_near_copy_a_fix_commit_left_behind() {
+    let mut git = aura_git::testing::Script::new();
+    // Inside the default history window (git.window_days).
+    git.clock =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 86_400;
+    let loader = "def load_orders(path):\n    with open(path) as f:\n        rows = json.load(f)\n    return [Order(**r) for r in rows if r.get(\"active\")]\n";
+    git.write("orders.py", &format!("import json\n\n{loader}"));
+    git.write("archive.py", &format!("import json\n\n\n{loader}"));
+    git.commit("add the loaders");
+    git.write(
+        "orders.py",
+        &format!("import json\n\n{}", loader.replace("json.load(f)", "json.load(f) or []")),
+    );
+    let fix = git.commit("fix: an empty file is no orders");
+    let out = aura().args(["shape", "--format", "json"]).current_dir(git.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["clusters"].as_array().unwrap().len(), 1, "{report:#}");
+    let divergent = report["divergent"].as_array().unwrap();
+    assert_eq!(divergent.len(), 1, "{report:#}");
+    assert_eq!(divergent[0]["stale"]["file"], "archive.py");
+    assert_eq!(divergent[0]["stale"]["start_line"], 4);
+    assert_eq!(divergent[0]["fixed"]["file"], "orders.py");
+    assert!(fix.starts_with(divergent[0]["commit"].as_str().unwrap()));
+    assert_eq!(divergent[0]["summary"], "fix: an empty file is no orders");
+
+    let text = aura().args(["shape"]).current_dir(git.path()).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Near-copies a fix left behind\n  archive.py:4 load_orders  missed "), "{text}");
+}

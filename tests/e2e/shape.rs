@@ -141,3 +141,56 @@ fn import_cycles_near_copies_and_similar_functions() {
     assert!(shape["svg"].as_str().unwrap().starts_with("<svg"));
     client.shutdown();
 }
+
+#[test]
+fn a_near_copy_that_missed_a_fix_commit_is_a_warning_in_the_editor() {
+    let model = aura_embed::model_dir().expect("the embedding model (scripts/fetch-embedding-model)");
+    let mut git = aura_git::testing::Script::new();
+    // Inside the default history window (git.window_days).
+    git.clock =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 86_400;
+    git.write("orders.py", &format!("import json\n\n{LOADER}"));
+    let archive = format!("import json\n\n\n{LOADER}");
+    git.write("archive.py", &archive);
+    git.commit("add the loaders");
+    git.write(
+        "orders.py",
+        &format!("import json\n\n{}", LOADER.replace("json.load(f)", "json.load(f) or []")),
+    );
+    git.commit("fix: an empty file is no orders");
+
+    let mut client = Client::start_in(Some(git.path()), &[("AURA_MODEL_DIR", model.to_str().unwrap())]);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", std::fs::canonicalize(git.path()).unwrap().display()),
+               "capabilities": {}, "initializationOptions": {"diagnostics": {"debounce_ms": 5}}}),
+    );
+    client.notify("initialized", json!({}));
+    let archive_uri = uri(git.path(), "archive.py");
+    client.open(&archive_uri, "python", 1, &archive);
+    let published = client
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "AUR404"))
+        })
+        .expect("divergent clone diagnostic");
+    let d = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "AUR404")
+        .unwrap()
+        .clone();
+    assert_eq!(d["severity"], 2, "warning");
+    assert_eq!(d["range"]["start"]["line"], 3);
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("near-copy `load_orders` in orders.py was fixed by ")
+            && message.ends_with(" \"fix: an empty file is no orders\"; this copy was not"),
+        "{message}"
+    );
+    assert_eq!(d["relatedInformation"][0]["location"]["uri"], uri(git.path(), "orders.py"));
+    client.shutdown();
+}

@@ -43,7 +43,11 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
     std::iter::once(&syntax_error::RULE)
         .chain(rules::RULES.iter().map(|r| &r.info))
         .chain([&clones::EXACT_RULE, &clones::RENAMED_RULE])
-        .chain([&shape_rules::NEAR_COPY_RULE, &shape_rules::IMPORT_CYCLE_RULE])
+        .chain([
+            &shape_rules::NEAR_COPY_RULE,
+            &shape_rules::DIVERGENT_CLONE_RULE,
+            &shape_rules::IMPORT_CYCLE_RULE,
+        ])
 }
 
 use aura_syntax::tree_sitter::Tree;

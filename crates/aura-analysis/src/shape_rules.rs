@@ -8,6 +8,8 @@ use crate::RuleInfo;
 
 /// Code of semantic near-copies.
 pub const NEAR_COPY: &str = "AUR403";
+/// Code of near-copies that missed a fix.
+pub const DIVERGENT_CLONE: &str = "AUR404";
 /// Code of import cycles.
 pub const IMPORT_CYCLE: &str = "AUR501";
 
@@ -32,5 +34,17 @@ pub static IMPORT_CYCLE_RULE: RuleInfo = RuleInfo {
     category: "design",
     default_enabled: true,
     doc: include_str!("rules/docs/AUR501.md"),
+    fix: None,
+};
+
+/// AUR404's description.
+pub static DIVERGENT_CLONE_RULE: RuleInfo = RuleInfo {
+    code: DIVERGENT_CLONE,
+    name: "divergent-clone",
+    summary: "a near-copy of a function that a fix commit changed while leaving this copy alone",
+    default_severity: Severity::Warning,
+    category: "duplicate",
+    default_enabled: true,
+    doc: include_str!("rules/docs/AUR404.md"),
     fix: None,
 };

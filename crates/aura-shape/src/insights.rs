@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aura_analysis::shape_rules::{IMPORT_CYCLE, NEAR_COPY};
+use aura_analysis::shape_rules::{DIVERGENT_CLONE, IMPORT_CYCLE, NEAR_COPY};
 use aura_analysis::{Diagnostic, Related, Severity};
 use serde::Serialize;
 
@@ -73,11 +73,107 @@ pub struct ShapeReport {
     pub outliers: Vec<Outlier>,
     /// Files in import cycles, one list per strongly connected component.
     pub cycles: Vec<Vec<String>>,
+    /// Near-copies left behind by a fix to another member of their cluster
+    /// (filled from git history by the caller; empty without a repository).
+    pub divergent: Vec<Divergence>,
     /// H0 deaths (tree edge lengths), ascending; one more class never dies.
     pub h0: Vec<f32>,
     /// Mean and standard deviation of nearest-neighbour distances.
     pub nearest_mean: f32,
     pub nearest_std: f32,
+}
+
+/// A near-copy that missed a fix: `fixed` was changed by a fix commit after
+/// `stale` last changed, and that commit left `stale` alone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Divergence {
+    pub stale: FunctionRef,
+    pub fixed: FunctionRef,
+    /// The fix commit: abbreviated id, subject line, author time (Unix).
+    pub commit: String,
+    pub summary: String,
+    pub time: i64,
+}
+
+/// One commit that changed a function, as the caller's history sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub commit: String,
+    pub summary: String,
+    pub time: i64,
+    pub is_fix: bool,
+}
+
+/// Near-copies that missed a fix. `changes` gives the commits that changed
+/// a function (its current lines), or `None` when its history is unknown
+/// (not committed, outside the window): such functions are never judged.
+/// Each stale function is reported once, against the newest fix it missed.
+pub fn divergent_clones(
+    report: &ShapeReport,
+    mut changes: impl FnMut(&FunctionRef) -> Option<Vec<Change>>,
+) -> Vec<Divergence> {
+    let mut out = Vec::new();
+    for cluster in &report.clusters {
+        let histories: Vec<Option<Vec<Change>>> =
+            cluster.members.iter().map(|m| changes(&m.function)).collect();
+        for (b, stale) in cluster.members.iter().enumerate() {
+            let Some(own) = &histories[b] else { continue };
+            let last_own = own.iter().map(|c| c.time).max().unwrap_or(i64::MIN);
+            let mut missed: Option<(&Change, usize)> = None;
+            for (a, history) in histories.iter().enumerate() {
+                let Some(history) = history.as_ref().filter(|_| a != b) else { continue };
+                for fix in history.iter().filter(|c| c.is_fix && c.time > last_own) {
+                    if own.iter().all(|c| c.commit != fix.commit)
+                        && missed.is_none_or(|(m, _)| fix.time > m.time)
+                    {
+                        missed = Some((fix, a));
+                    }
+                }
+            }
+            if let Some((fix, a)) = missed {
+                let fixed = &cluster.members[a];
+                out.push(Divergence {
+                    stale: stale.function.clone(),
+                    fixed: fixed.function.clone(),
+                    commit: fix.commit.clone(),
+                    summary: fix.summary.clone(),
+                    time: fix.time,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// AUR404 for the functions of `file` that missed a fix made to a near-copy.
+pub fn divergent_clone_diagnostics(report: &ShapeReport, file: &str) -> Vec<Diagnostic> {
+    report
+        .divergent
+        .iter()
+        .filter(|d| d.stale.file == file)
+        .map(|d| {
+            let place = if d.fixed.file == file {
+                format!("line {}", d.fixed.start_line)
+            } else {
+                d.fixed.file.clone()
+            };
+            let mut diagnostic = Diagnostic::new(
+                DIVERGENT_CLONE,
+                Severity::Warning,
+                format!(
+                    "near-copy `{}` in {place} was fixed by {} \"{}\"; this copy was not",
+                    d.fixed.name, d.commit, d.summary
+                ),
+                d.stale.name_range.clone(),
+            );
+            diagnostic.related = vec![Related {
+                file: d.fixed.file.clone(),
+                lines: (d.fixed.start_line - 1, d.fixed.end_line - 1),
+                message: format!("fixed by {} \"{}\"", d.commit, d.summary),
+            }];
+            diagnostic
+        })
+        .collect()
 }
 
 /// A pair of functions, each as (file, start line), that the token clone
@@ -207,6 +303,7 @@ pub fn analyse(
         clusters,
         outliers,
         cycles,
+        divergent: Vec::new(),
         h0,
         nearest_mean: mean,
         nearest_std: std,

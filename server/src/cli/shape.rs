@@ -15,7 +15,15 @@ use super::dispatch::fail;
 use super::{OutputFormat, ShapeArgs, ShapeFormat, SimilarArgs};
 use crate::settings;
 
-fn setup(root: &Path, model: Option<&Path>) -> Result<(CheckOptions, f32, Embedder), String> {
+/// What `aura shape` and `aura similar` read from the configuration.
+struct Setup {
+    options: CheckOptions,
+    cut: f32,
+    git: aura_config::GitConfig,
+    embedder: Embedder,
+}
+
+fn setup(root: &Path, model: Option<&Path>) -> Result<Setup, String> {
     let config = settings::resolve_with(root, Vec::new()).map_err(|e| e.to_string())?.config;
     let options = CheckOptions {
         max_file_size: config.files.max_size,
@@ -23,7 +31,7 @@ fn setup(root: &Path, model: Option<&Path>) -> Result<(CheckOptions, f32, Embedd
         ..CheckOptions::default()
     };
     let embedder = model.map_or_else(Embedder::load_default, Embedder::load).map_err(|e| e.to_string())?;
-    Ok((options, config.rules.thresholds.near_copy_distance as f32, embedder))
+    Ok(Setup { options, cut: config.rules.thresholds.near_copy_distance as f32, git: config.git, embedder })
 }
 
 /// Prints "embedding N/M" on stderr when it is a terminal.
@@ -45,7 +53,7 @@ pub fn shape(args: ShapeArgs) -> ExitCode {
     if !root.is_dir() {
         return fail(&format!("{} is not a directory", root.display()));
     }
-    let (options, cut, embedder) = match setup(&root, args.model.as_deref()) {
+    let Setup { options, cut, git, embedder } = match setup(&root, args.model.as_deref()) {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };
@@ -53,10 +61,18 @@ pub fn shape(args: ShapeArgs) -> ExitCode {
     if !(0.0..=2.0).contains(&cut) {
         return fail("--cut is a cosine distance, between 0 and 2");
     }
-    let report = match aura_ide::shape::report(&root, &options, cut, &embedder, progress()) {
+    let mut report = match aura_ide::shape::report(&root, &options, cut, &embedder, progress()) {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    if git.enable {
+        if let Ok(repo) = aura_git::Repo::discover(&root) {
+            let window = super::git::window(&git, None, None);
+            if let Err(e) = aura_ide::git::divergent::add_divergent(&mut report, &repo, &root, window) {
+                eprintln!("note: divergent clones not checked: {e}");
+            }
+        }
+    }
     match args.format {
         ShapeFormat::Json => match serde_json::to_string(&report) {
             Ok(json) => println!("{json}"),
@@ -94,6 +110,23 @@ pub(crate) fn text(r: &ShapeReport) -> String {
                 let f = &m.function;
                 out.push_str(&format!("    {}:{} {}\n", f.file, f.start_line, f.name));
             }
+        }
+    }
+    if !r.divergent.is_empty() {
+        out.push_str("\nNear-copies a fix left behind\n");
+        for d in &r.divergent {
+            let (stale, fixed) = (&d.stale, &d.fixed);
+            out.push_str(&format!(
+                "  {}:{} {}  missed {} \"{}\" made to {}:{} {}\n",
+                stale.file,
+                stale.start_line,
+                stale.name,
+                d.commit,
+                d.summary,
+                fixed.file,
+                fixed.start_line,
+                fixed.name
+            ));
         }
     }
     if !r.outliers.is_empty() {
@@ -214,7 +247,7 @@ pub(crate) fn svg(r: &ShapeReport) -> Result<String, String> {
 
 pub fn similar(args: SimilarArgs) -> ExitCode {
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from("."));
-    let (options, _, embedder) = match setup(&root, args.model.as_deref()) {
+    let Setup { options, embedder, .. } = match setup(&root, args.model.as_deref()) {
         Ok(x) => x,
         Err(e) => return fail(&e),
     };

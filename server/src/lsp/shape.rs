@@ -4,7 +4,8 @@
 //! the person types, reporting `$/progress` — then analyses the shape.
 //! Edited documents are re-chunked from their live text once typing pauses;
 //! saved and closed ones from their text too. Results feed AUR403
-//! (near-copies) and AUR501 (import cycles) in each document's diagnostics,
+//! (near-copies), AUR404 (near-copies a fix commit left behind, from the
+//! git history) and AUR501 (import cycles) in each document's diagnostics,
 //! the `aura/similar` request and the `aura.shape` command.
 //!
 //! Without the embedding model the index still gives import cycles; the
@@ -15,10 +16,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use aura_analysis::shape_rules::{IMPORT_CYCLE, NEAR_COPY};
+use aura_analysis::shape_rules::{DIVERGENT_CLONE, IMPORT_CYCLE, NEAR_COPY};
 use aura_analysis::{Diagnostic, RuleSettings, SourceFile};
 use aura_shape::imports::{imports_of, Import, Resolver};
-use aura_shape::insights::{import_cycle_diagnostics, near_copy_diagnostics, ClonePair};
+use aura_shape::insights::{
+    divergent_clone_diagnostics, import_cycle_diagnostics, near_copy_diagnostics, ClonePair,
+};
 use aura_shape::{function_chunks, SemanticIndex, ShapeReport};
 use serde_json::{json, Value};
 use tower_lsp::jsonrpc::Result as RpcResult;
@@ -79,8 +82,9 @@ impl SemanticState {
         file: SourceFile<'_>,
         rules: &RuleSettings,
     ) -> Vec<Diagnostic> {
-        let (cycles_on, copies_on) = (rules.is_enabled(IMPORT_CYCLE), rules.is_enabled(NEAR_COPY));
-        if !cycles_on && !copies_on {
+        let (cycles_on, copies_on, divergent_on) =
+            (rules.is_enabled(IMPORT_CYCLE), rules.is_enabled(NEAR_COPY), rules.is_enabled(DIVERGENT_CLONE));
+        if !cycles_on && !copies_on && !divergent_on {
             return Vec::new();
         }
         let Ok(mut inner) = self.inner.lock() else { return Vec::new() };
@@ -100,6 +104,16 @@ impl SemanticState {
                     report.clusters.iter().flat_map(|c| &c.members).any(|m| {
                         m.function.name_range == d.range && still_there(&m.function, &rel, file.text)
                     })
+                }));
+            }
+        }
+        if divergent_on {
+            if let Some(report) = &inner.report {
+                out.extend(divergent_clone_diagnostics(report, &rel).into_iter().filter(|d| {
+                    report
+                        .divergent
+                        .iter()
+                        .any(|v| v.stale.name_range == d.range && still_there(&v.stale, &rel, file.text))
                 }));
             }
         }
@@ -255,9 +269,10 @@ fn worker(state: &State, root: &Path, handle: &tokio::runtime::Handle) {
         }
     };
     let cut = state.config().rules.thresholds.near_copy_distance as f32;
+    let mut history = None;
     loop {
         embed_all(state, handle, &embedder);
-        analyse(state, cut);
+        analyse(state, root, cut, &mut history);
         state.scheduler.reschedule_all(state);
         // Sleep until a document changes, then wait for typing to pause.
         let dirty: Vec<String> = {
@@ -320,23 +335,53 @@ fn embed_all(state: &State, handle: &tokio::runtime::Handle, embedder: &aura_emb
 
 /// The spanning tree is O(n²) in the functions: it runs on a copy, so
 /// diagnostics and requests never wait for it.
-fn analyse(state: &State, cut: f32) {
+fn analyse(state: &State, root: &Path, cut: f32, history: &mut Option<(String, aura_git::History)>) {
     let started = std::time::Instant::now();
     let (index, pairs, graph) = match state.semantic.inner.lock() {
         Ok(inner) => (inner.index.snapshot(), inner.clone_pairs.clone(), inner.graph.clone()),
         Err(_) => return,
     };
     let cycles = aura_shape::imports::cycles(&graph);
-    let report = aura_shape::analyse(&index, &pairs, cycles, cut);
+    let mut report = aura_shape::analyse(&index, &pairs, cycles, cut);
+    divergent(state, root, history, &mut report);
     let Ok(mut inner) = state.semantic.inner.lock() else { return };
     tracing::info!(
         functions = report.embedded,
         clusters = report.clusters.len(),
+        divergent = report.divergent.len(),
         cycles = report.cycles.len(),
         ms = started.elapsed().as_millis() as u64,
         "code shape analysed"
     );
     inner.report = Some(Arc::new(report));
+}
+
+/// AUR404: the near-copies a fix commit left behind. The history walk is
+/// kept per HEAD, so edits re-analysed between commits cost no walk.
+fn divergent(
+    state: &State,
+    root: &Path,
+    history: &mut Option<(String, aura_git::History)>,
+    report: &mut ShapeReport,
+) {
+    let config = state.config().git;
+    if !config.enable || report.clusters.is_empty() {
+        return;
+    }
+    let Ok(repo) = aura_git::Repo::discover(root) else { return };
+    let Some(head) = repo.head().ok().and_then(|h| h.commit().map(|c| c.to_string())) else { return };
+    if history.as_ref().is_none_or(|(seen, _)| *seen != head) {
+        match repo.history(crate::cli::git::window(&config, None, None)) {
+            Ok(walked) => *history = Some((head, walked)),
+            Err(e) => {
+                tracing::warn!("divergent clones: {e}");
+                return;
+            }
+        }
+    }
+    if let Some((_, walked)) = history {
+        report.divergent = aura_ide::git::divergent::divergent_in(report, &repo, root, walked);
+    }
 }
 
 /// Re-chunk documents from their live text (closed ones from disk).

@@ -150,11 +150,11 @@ fn matches(selector: &str, code: &str) -> bool {
 /// Every rule that settings can turn on or off: the per-file rules, then the
 /// workspace-wide duplicate rules (run by the caller over a clone index).
 fn selectable() -> impl Iterator<Item = &'static RuleInfo> {
-    RULES
-        .iter()
-        .map(|r| &r.info)
-        .chain([&crate::clones::EXACT_RULE, &crate::clones::RENAMED_RULE])
-        .chain([&crate::shape_rules::NEAR_COPY_RULE, &crate::shape_rules::IMPORT_CYCLE_RULE])
+    RULES.iter().map(|r| &r.info).chain([&crate::clones::EXACT_RULE, &crate::clones::RENAMED_RULE]).chain([
+        &crate::shape_rules::NEAR_COPY_RULE,
+        &crate::shape_rules::DIVERGENT_CLONE_RULE,
+        &crate::shape_rules::IMPORT_CYCLE_RULE,
+    ])
 }
 
 /// Whether `selector` names at least one rule (AUR001 included).

@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod commit;
+pub mod divergent;
 pub mod hotspots;
 pub mod impact;
 
