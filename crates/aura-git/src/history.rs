@@ -238,3 +238,48 @@ impl Repo {
             .collect()
     }
 }
+
+/// The lines one commit removed from and added to a file, against its first
+/// parent (text only, line endings dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommitLines {
+    /// Lines of the parent's version that the commit took out.
+    pub removed: Vec<String>,
+    /// Lines the commit put in.
+    pub added: Vec<String>,
+}
+
+impl Repo {
+    /// What commit `id` did to `path` (its path in that commit); `None` when
+    /// it left the file alone or the file is binary.
+    pub fn commit_lines(&self, id: &CommitId, path: &str) -> Result<Option<CommitLines>, GitError> {
+        let commit = self.git.find_commit(git2::Oid::from_str(&id.0)?)?;
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree()?),
+            Err(_) => None,
+        };
+        let mut options = git2::DiffOptions::new();
+        options.context_lines(0).pathspec(path).disable_pathspec_match(true);
+        let diff =
+            self.git.diff_tree_to_tree(parent_tree.as_ref(), Some(&commit.tree()?), Some(&mut options))?;
+        let Some(delta) = (0..diff.deltas().len()).find(|&i| {
+            diff.get_delta(i).and_then(|d| d.new_file().path().map(path_string)).as_deref() == Some(path)
+        }) else {
+            return Ok(None);
+        };
+        let Some(patch) = git2::Patch::from_diff(&diff, delta)? else { return Ok(None) };
+        let mut lines = CommitLines::default();
+        for hunk in 0..patch.num_hunks() {
+            for line in 0..patch.num_lines_in_hunk(hunk)? {
+                let line = patch.line_in_hunk(hunk, line)?;
+                let text = lossy(line.content()).trim_end_matches(['\n', '\r']).to_owned();
+                match line.origin() {
+                    '-' => lines.removed.push(text),
+                    '+' => lines.added.push(text),
+                    _ => {}
+                }
+            }
+        }
+        Ok(Some(lines))
+    }
+}

@@ -21,7 +21,7 @@ pub mod testing;
 
 pub use blame::{BlameCommit, FileBlame};
 pub use diff::{path_string, ChangeKind, FileChange, Scope, Side};
-pub use history::{CommitInfo, FileHistory, History, Window};
+pub use history::{CommitInfo, CommitLines, FileHistory, History, Window};
 pub use lines::{diff_text, new_to_old, Hunk};
 pub use message::{conventional_type, is_fix_message};
 pub use repo::{CommitId, Head, Repo};

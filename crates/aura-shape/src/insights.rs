@@ -107,10 +107,14 @@ pub struct Change {
 /// Near-copies that missed a fix. `changes` gives the commits that changed
 /// a function (its current lines), or `None` when its history is unknown
 /// (not committed, outside the window): such functions are never judged.
-/// Each stale function is reported once, against the newest fix it missed.
+/// A fix that is the oldest change seen to a function made it (a new copy,
+/// not a fix to one) and does not count. `missed(fix, fixed, stale)` looks
+/// at the code: whether `stale` still reads the way `fixed` did before the
+/// fix. Each stale function is reported once, against the newest fix it missed.
 pub fn divergent_clones(
     report: &ShapeReport,
     mut changes: impl FnMut(&FunctionRef) -> Option<Vec<Change>>,
+    mut missed: impl FnMut(&Change, &FunctionRef, &FunctionRef) -> bool,
 ) -> Vec<Divergence> {
     let mut out = Vec::new();
     for cluster in &report.clusters {
@@ -119,18 +123,20 @@ pub fn divergent_clones(
         for (b, stale) in cluster.members.iter().enumerate() {
             let Some(own) = &histories[b] else { continue };
             let last_own = own.iter().map(|c| c.time).max().unwrap_or(i64::MIN);
-            let mut missed: Option<(&Change, usize)> = None;
+            let mut newest: Option<(&Change, usize)> = None;
             for (a, history) in histories.iter().enumerate() {
                 let Some(history) = history.as_ref().filter(|_| a != b) else { continue };
-                for fix in history.iter().filter(|c| c.is_fix && c.time > last_own) {
+                let first = history.iter().map(|c| c.time).min().unwrap_or(i64::MAX);
+                for fix in history.iter().filter(|c| c.is_fix && c.time > last_own && c.time > first) {
                     if own.iter().all(|c| c.commit != fix.commit)
-                        && missed.is_none_or(|(m, _)| fix.time > m.time)
+                        && newest.is_none_or(|(m, _)| fix.time > m.time)
+                        && missed(fix, &cluster.members[a].function, &stale.function)
                     {
-                        missed = Some((fix, a));
+                        newest = Some((fix, a));
                     }
                 }
             }
-            if let Some((fix, a)) = missed {
+            if let Some((fix, a)) = newest {
                 let fixed = &cluster.members[a];
                 out.push(Divergence {
                     stale: stale.function.clone(),

@@ -5,10 +5,13 @@
 //! its functions' lines are mapped back to HEAD's first. The judgement itself
 //! is `aura_shape::insights::divergent_clones`.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use aura_git::{diff_text, new_to_old, FileHistory, GitError, History, Hunk, Repo, Window};
+use aura_git::{
+    diff_text, new_to_old, CommitId, CommitLines, FileHistory, GitError, History, Hunk, Repo, Window,
+};
 use aura_shape::insights::{divergent_clones, Change, Divergence, FunctionRef};
 use aura_shape::ShapeReport;
 
@@ -29,45 +32,96 @@ pub fn add_divergent(
     Ok(())
 }
 
+/// A report path's repository path and the hunks from HEAD to the working tree.
+type Committed = (String, Vec<Hunk>);
+
 /// The divergences of `report`'s clusters over an already walked `history`.
 pub fn divergent_in(report: &ShapeReport, repo: &Repo, root: &Path, history: &History) -> Vec<Divergence> {
     let by_path: HashMap<&str, &FileHistory> = history.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let ids: HashMap<&str, &CommitId> = history.commits.iter().map(|c| (c.id.short(), &c.id)).collect();
     // Per report path: its repository path and the hunks from HEAD to the
     // working tree, or `None` when HEAD does not have it.
-    let mut files: HashMap<String, Option<(String, Vec<Hunk>)>> = HashMap::new();
-    divergent_clones(report, |f: &FunctionRef| {
-        let (repo_path, hunks) = files
-            .entry(f.file.clone())
-            .or_insert_with(|| {
-                let full = root.join(&f.file);
-                let repo_path = repo.relative(&full).ok()?;
-                let head = repo.head_file(&repo_path).ok()??;
-                let work = std::fs::read(&full).ok()?;
-                let hunks = if head == work { Vec::new() } else { diff_text(&head, &work) };
-                Some((repo_path, hunks))
-            })
-            .as_ref()?;
-        let start = new_to_old(hunks, f.start_line - 1)?;
-        let end = new_to_old(hunks, f.end_line - 1)?;
-        let Some(file) = by_path.get(repo_path.as_str()) else {
-            // Committed, but no commit in the window changed the file.
-            return Some(Vec::new());
+    let files: RefCell<HashMap<String, Option<Committed>>> = RefCell::default();
+    let repo_path = |file: &str| files.borrow().get(file).cloned().flatten().map(|(p, _)| p);
+    let mut texts: HashMap<String, Vec<String>> = HashMap::new();
+    let mut lines_of = |f: &FunctionRef| -> HashSet<String> {
+        let text = texts.entry(f.file.clone()).or_insert_with(|| {
+            std::fs::read_to_string(root.join(&f.file)).unwrap_or_default().lines().map(normalise).collect()
+        });
+        let end = (f.end_line as usize).min(text.len());
+        text[(f.start_line as usize - 1).min(end)..end].iter().cloned().collect()
+    };
+    let mut commit_lines: HashMap<(String, String), Option<CommitLines>> = HashMap::new();
+    let missed = |fix: &Change, fixed: &FunctionRef, stale: &FunctionRef| {
+        let (Some(id), Some(path)) = (ids.get(fix.commit.as_str()), repo_path(&fixed.file)) else {
+            return true;
         };
-        Some(
-            file.commits_touching(start..end + 1)
-                .into_iter()
-                .map(|c| {
-                    let commit = &history.commits[c as usize];
-                    Change {
-                        commit: commit.id.short().to_owned(),
-                        summary: commit.summary.clone(),
-                        time: commit.time,
-                        is_fix: commit.is_fix,
-                    }
+        let lines = commit_lines
+            .entry((fix.commit.clone(), path.clone()))
+            .or_insert_with(|| repo.commit_lines(id, &path).ok().flatten());
+        let Some(lines) = lines else { return true };
+        let (fixed, stale) = (lines_of(fixed), lines_of(stale));
+        still_reads_as_before(lines, &fixed, &stale)
+    };
+    divergent_clones(
+        report,
+        |f: &FunctionRef| {
+            let mut files = files.borrow_mut();
+            let (repo_path, hunks) = files
+                .entry(f.file.clone())
+                .or_insert_with(|| {
+                    let full = root.join(&f.file);
+                    let repo_path = repo.relative(&full).ok()?;
+                    let head = repo.head_file(&repo_path).ok()??;
+                    let work = std::fs::read(&full).ok()?;
+                    let hunks = if head == work { Vec::new() } else { diff_text(&head, &work) };
+                    Some((repo_path, hunks))
                 })
-                .collect(),
-        )
-    })
+                .as_ref()?;
+            let start = new_to_old(hunks, f.start_line - 1)?;
+            let end = new_to_old(hunks, f.end_line - 1)?;
+            let Some(file) = by_path.get(repo_path.as_str()) else {
+                // Committed, but no commit in the window changed the file.
+                return Some(Vec::new());
+            };
+            Some(
+                file.commits_touching(start..end + 1)
+                    .into_iter()
+                    .map(|c| {
+                        let commit = &history.commits[c as usize];
+                        Change {
+                            commit: commit.id.short().to_owned(),
+                            summary: commit.summary.clone(),
+                            time: commit.time,
+                            is_fix: commit.is_fix,
+                        }
+                    })
+                    .collect(),
+            )
+        },
+        missed,
+    )
+}
+
+/// Lines compared with whitespace runs collapsed.
+fn normalise(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the stale copy still reads the way the fixed one did before the
+/// fix: it keeps a line the fix took out (and the fixed copy no longer has);
+/// or, for a fix that only added lines, it has none of the added lines the
+/// fixed copy now has. Short lines (`}`, `else:`) say nothing either way.
+fn still_reads_as_before(fix: &CommitLines, fixed: &HashSet<String>, stale: &HashSet<String>) -> bool {
+    let telling = |lines: &[String]| -> Vec<String> {
+        lines.iter().map(|l| normalise(l)).filter(|l| l.chars().count() >= 8).collect()
+    };
+    let removed: Vec<String> = telling(&fix.removed).into_iter().filter(|l| !fixed.contains(l)).collect();
+    if !removed.is_empty() {
+        return removed.iter().any(|l| stale.contains(l));
+    }
+    let added: Vec<String> = telling(&fix.added).into_iter().filter(|l| fixed.contains(l)).collect();
+    !added.is_empty() && added.iter().all(|l| !stale.contains(l))
 }
 
 #[cfg(test)]
@@ -187,5 +241,68 @@ mod tests {
             cluster_of(function("users.py", "load_users", 1), function("admins.py", "load_admins", 7));
         add_divergent(&mut report, &git.repo(), git.path(), Window::default()).unwrap();
         assert!(report.divergent.is_empty(), "{:?}", report.divergent);
+    }
+
+    #[test]
+    fn a_fix_to_lines_the_copy_never_had_or_that_made_the_function_is_not_flagged() {
+        let mut git = Script::new();
+        git.write("users.py", &LOADER.replace("NAME", "users"));
+        git.write("admins.py", &LOADER.replace("NAME", "admins").replace("open(path)", "open(path, \"rb\")"));
+        git.commit("add the loaders");
+        git.write(
+            "users.py",
+            &LOADER.replace("NAME", "users").replace("open(path)", "open(path, encoding=\"utf-8\")"),
+        );
+        git.commit("fix: read users as UTF-8");
+        let mut report =
+            cluster_of(function("users.py", "load_users", 1), function("admins.py", "load_admins", 1));
+        add_divergent(&mut report, &git.repo(), git.path(), Window::default()).unwrap();
+        assert!(
+            report.divergent.is_empty(),
+            "admins never had the line the fix replaced: {:?}",
+            report.divergent
+        );
+
+        git.write("guests.py", &LOADER.replace("NAME", "guests"));
+        git.commit("fix: guests could not log in (add their loader)");
+        let mut report =
+            cluster_of(function("guests.py", "load_guests", 1), function("admins.py", "load_admins", 1));
+        add_divergent(&mut report, &git.repo(), git.path(), Window::default()).unwrap();
+        assert!(report.divergent.is_empty(), "the fix made the copy: {:?}", report.divergent);
+    }
+
+    #[test]
+    fn evidence_is_a_removed_line_the_copy_keeps_or_added_lines_it_lacks() {
+        let set = |lines: &[&str]| lines.iter().map(|l| normalise(l)).collect::<HashSet<_>>();
+        let fix = |removed: &[&str], added: &[&str]| CommitLines {
+            removed: removed.iter().map(|l| l.to_string()).collect(),
+            added: added.iter().map(|l| l.to_string()).collect(),
+        };
+        let replaced = fix(&["    x = parse(raw)"], &["    x = parse(raw or '')"]);
+        assert!(still_reads_as_before(
+            &replaced,
+            &set(&["x = parse(raw or '')"]),
+            &set(&["x  =  parse(raw)"])
+        ));
+        assert!(!still_reads_as_before(
+            &replaced,
+            &set(&["x = parse(raw or '')"]),
+            &set(&["x = parse(raw or '')"])
+        ));
+        let added = fix(&[], &["    if raw is None:", "        return None"]);
+        assert!(still_reads_as_before(
+            &added,
+            &set(&["if raw is None:", "return None"]),
+            &set(&["x = parse(raw)"])
+        ));
+        assert!(!still_reads_as_before(
+            &added,
+            &set(&["if raw is None:", "return None"]),
+            &set(&["return None"])
+        ));
+        assert!(
+            !still_reads_as_before(&fix(&["}"], &["};"]), &set(&["};"]), &set(&["}"])),
+            "short lines say nothing"
+        );
     }
 }
