@@ -131,6 +131,17 @@ fn import_cycles_near_copies_and_similar_functions() {
     assert_eq!(similar["similar"][0]["range"]["start"]["line"], 2);
     assert_eq!(similar["similar"][1]["name"], "render_invoice_pdf");
 
+    // AI programs about a function get its near relatives as context.
+    let run = client.request(
+        "workspace/executeCommand",
+        json!({"command": "aura.runProgram", "arguments": [{
+            "uri": orders_uri, "program": 38,
+            "range": {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 4}}}]}),
+    );
+    let user = run["result"]["prompt"]["user"].as_str().unwrap_or_else(|| panic!("{run}"));
+    assert!(user.contains("customers.py:3 `load_orders` (similarity 0.9"), "{user}");
+    assert!(!user.contains("render_invoice_pdf` (similarity"), "unrelated code stays out: {user}");
+
     let shape = client.request(
         "workspace/executeCommand",
         json!({"command": "aura.shape", "arguments": [{"show": false, "svg": true}]}),

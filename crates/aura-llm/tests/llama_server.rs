@@ -39,8 +39,17 @@ fn server() -> &'static Server {
         // llama.cpp logs a lot: to a file, so a full pipe never stalls it.
         let log_path = std::env::temp_dir().join(format!("aura-llama-server-{port}.log"));
         let log = std::fs::File::create(&log_path).unwrap();
-        let child = Command::new(python())
-            .args(["-m", "llama_cpp.server", "--model"])
+        // A static is never dropped, so the server would outlive the test
+        // binary: a shell watches this process and stops the server when it
+        // is gone (a parent-death signal would fire when the first test's
+        // thread ends, not the process).
+        let watch = format!(
+            "\"$@\" & server=$!; while kill -0 {} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 0.5; done; \
+             kill $server 2>/dev/null; wait $server",
+            std::process::id()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &watch, "sh", &python(), "-m", "llama_cpp.server", "--model"])
             .arg(&model)
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--n_ctx", "2048", "--n_threads", "2"])
             .stdout(Stdio::null())

@@ -59,6 +59,11 @@ pub(crate) const MANIFESTS: &[&str] = &[
 const SELECTION_OFFERS: &[&str] =
     &["explain this code", "refactor this", "write tests for this", "document this"];
 
+/// How similar a workspace function must be to the one a request is about
+/// to go into its prompt: code doing the same job, not merely code in the
+/// same language.
+const RELATED_SIMILARITY: f32 = 0.8;
+
 #[derive(Default)]
 pub(crate) struct AiState {
     modules: RwLock<Vec<String>>,
@@ -272,6 +277,12 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         input.symbol = ctx.symbol.clone();
         input.diagnostics = ctx.diagnostics.clone();
         input.file = Some(snapshot.text.to_string());
+        if ctx.symbol.is_some() {
+            // Code like this elsewhere in the workspace (the semantic index):
+            // how the project already solves the same problem.
+            input.related =
+                state.semantic.related_code(&key, ctx.lines.0.saturating_sub(1), 3, RELATED_SIMILARITY);
+        }
         focus = Some(Focus { uri: uri.clone(), snapshot, context: ctx });
     }
     Ok((state.router().route(&routed), input, focus))

@@ -38,6 +38,9 @@ pub(crate) const OPEN_NEAR_COPY: &str = "aura.openNearCopy";
 /// Texts embedded per step: an edit waits at most one step (about a second
 /// on two cores for long functions).
 const STEP: usize = 8;
+/// Lines of each similar function put into an AI prompt.
+const RELATED_LINES: usize = 60;
+
 /// How long typing must pause before the worker embeds or re-chunks.
 const QUIET: Duration = Duration::from_millis(800);
 
@@ -124,6 +127,36 @@ impl SemanticState {
         }
         aura_analysis::rules::drop_suppressed(file.language, file.text, &mut out);
         out
+    }
+
+    /// The functions most like the one at 0-based `line` of `key`, with
+    /// their code, as prompt context for AI programs (the `related` slot):
+    /// at most `k`, only those at `min_similarity` or closer, each cut at
+    /// [`RELATED_LINES`] lines. `None` when the index has nothing to offer.
+    pub(crate) fn related_code(&self, key: &str, line: u32, k: usize, min_similarity: f32) -> Option<String> {
+        let (root, hits) = {
+            let inner = self.inner.lock().ok()?;
+            let root = inner.root.clone()?;
+            let rel = rel_of(&root, key)?;
+            let (_, hits) = inner.index.similar(&rel, line + 1, k)?;
+            (root, hits)
+        };
+        let mut out = String::new();
+        for hit in hits.iter().filter(|h| h.similarity >= min_similarity) {
+            let Ok(text) = std::fs::read_to_string(root.join(&hit.file)) else { continue };
+            let span = (hit.end_line + 1).saturating_sub(hit.start_line) as usize;
+            let body: Vec<&str> =
+                text.lines().skip(hit.start_line as usize - 1).take(span.min(RELATED_LINES)).collect();
+            out.push_str(&format!(
+                "{}:{} `{}` (similarity {:.2})\n```\n{}\n```\n",
+                hit.file,
+                hit.start_line,
+                hit.name,
+                hit.similarity,
+                body.join("\n")
+            ));
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// The near-copy lenses of an open document: one above each function
