@@ -12,6 +12,16 @@ use crate::support::Client;
 
 const LOADER: &str = "def load_orders(path):\n    with open(path) as f:\n        rows = json.load(f)\n    return [Order(**r) for r in rows if r.get(\"active\")]\n";
 
+/// The first published diagnostic with `code`, waiting for it.
+fn published(client: &mut Client, code: &str) -> Value {
+    let has = |m: &Value| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == code))
+    };
+    let message = client.wait_for(has).unwrap_or_else(|| panic!("no {code} diagnostic"));
+    message["params"]["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).unwrap().clone()
+}
+
 fn uri(dir: &Path, name: &str) -> String {
     format!("file://{}", std::fs::canonicalize(dir).unwrap().join(name).display())
 }
@@ -41,20 +51,7 @@ fn import_cycles_near_copies_and_similar_functions() {
     client.open(&orders_uri, "python", 1, &orders);
 
     // The import cycle first (no model needed), on the import line.
-    let has = |code: &'static str| {
-        move |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == code))
-        }
-    };
-    let cycle = client.wait_for(has("AUR501")).expect("import cycle diagnostic");
-    let d = cycle["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "AUR501")
-        .unwrap()
-        .clone();
+    let d = published(&mut client, "AUR501");
     assert_eq!(d["message"], "import cycle: orders.py → customers.py → orders.py");
     assert_eq!(d["range"]["start"]["line"], 0);
     assert_eq!(d["relatedInformation"][0]["location"]["uri"], uri(dir.path(), "customers.py"));
@@ -69,14 +66,7 @@ fn import_cycles_near_copies_and_similar_functions() {
     let text = client.document_text(&orders_uri);
     assert!(started.elapsed() < Duration::from_secs(2), "the server kept answering");
     assert_eq!(text["version"], 1);
-    let copy = client.wait_for(has("AUR403")).expect("near-copy diagnostic");
-    let d = copy["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "AUR403")
-        .unwrap()
-        .clone();
+    let d = published(&mut client, "AUR403");
     assert!(
         d["message"]
             .as_str()
@@ -179,21 +169,7 @@ fn a_near_copy_that_missed_a_fix_commit_is_a_warning_in_the_editor() {
     client.notify("initialized", json!({}));
     let archive_uri = uri(git.path(), "archive.py");
     client.open(&archive_uri, "python", 1, &archive);
-    let published = client
-        .wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["diagnostics"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|d| d["code"] == "AUR404"))
-        })
-        .expect("divergent clone diagnostic");
-    let d = published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "AUR404")
-        .unwrap()
-        .clone();
+    let d = published(&mut client, "AUR404");
     assert_eq!(d["severity"], 2, "warning");
     assert_eq!(d["range"]["start"]["line"], 3);
     let message = d["message"].as_str().unwrap();
