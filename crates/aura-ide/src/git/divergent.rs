@@ -32,60 +32,74 @@ pub fn add_divergent(
     Ok(())
 }
 
-/// A report path's repository path and the hunks from HEAD to the working tree.
-type Committed = (String, Vec<Hunk>);
+/// A committed report file: its repository path, the hunks from HEAD to the
+/// working tree, and the working tree's lines (normalised), each read once.
+struct Committed {
+    repo_path: String,
+    hunks: Vec<Hunk>,
+    lines: Vec<String>,
+}
+
+impl Committed {
+    fn read(repo: &Repo, root: &Path, file: &str) -> Option<Committed> {
+        let full = root.join(file);
+        let repo_path = repo.relative(&full).ok()?;
+        let head = repo.head_file(&repo_path).ok()??;
+        let work = std::fs::read(&full).ok()?;
+        let hunks = if head == work { Vec::new() } else { diff_text(&head, &work) };
+        let lines = String::from_utf8_lossy(&work).lines().map(normalise).collect();
+        Some(Committed { repo_path, hunks, lines })
+    }
+
+    /// The normalised lines of `f`.
+    fn lines_of(&self, f: &FunctionRef) -> HashSet<String> {
+        let end = (f.end_line as usize).min(self.lines.len());
+        self.lines[(f.start_line as usize - 1).min(end)..end].iter().cloned().collect()
+    }
+}
 
 /// The divergences of `report`'s clusters over an already walked `history`.
 pub fn divergent_in(report: &ShapeReport, repo: &Repo, root: &Path, history: &History) -> Vec<Divergence> {
     let by_path: HashMap<&str, &FileHistory> = history.files.iter().map(|f| (f.path.as_str(), f)).collect();
     let ids: HashMap<&str, &CommitId> = history.commits.iter().map(|c| (c.id.short(), &c.id)).collect();
-    // Per report path: its repository path and the hunks from HEAD to the
-    // working tree, or `None` when HEAD does not have it.
+    // Per report path, `None` when HEAD does not have it. Both closures
+    // below read it; `divergent_clones` holds them at once.
     let files: RefCell<HashMap<String, Option<Committed>>> = RefCell::default();
-    let repo_path = |file: &str| files.borrow().get(file).cloned().flatten().map(|(p, _)| p);
-    let mut texts: HashMap<String, Vec<String>> = HashMap::new();
-    let mut lines_of = |f: &FunctionRef| -> HashSet<String> {
-        let text = texts.entry(f.file.clone()).or_insert_with(|| {
-            std::fs::read_to_string(root.join(&f.file)).unwrap_or_default().lines().map(normalise).collect()
-        });
-        let end = (f.end_line as usize).min(text.len());
-        text[(f.start_line as usize - 1).min(end)..end].iter().cloned().collect()
+    let committed = |file: &str| {
+        let mut files = files.borrow_mut();
+        if !files.contains_key(file) {
+            files.insert(file.to_owned(), Committed::read(repo, root, file));
+        }
+        std::cell::RefMut::filter_map(files, |f| f.get_mut(file).and_then(Option::as_mut)).ok()
     };
     let mut commit_lines: HashMap<(String, String), Option<CommitLines>> = HashMap::new();
     let missed = |fix: &Change, fixed: &FunctionRef, stale: &FunctionRef| {
-        let (Some(id), Some(path)) = (ids.get(fix.commit.as_str()), repo_path(&fixed.file)) else {
+        let Some(id) = ids.get(fix.commit.as_str()) else { return true };
+        let Some((path, fixed_lines)) =
+            committed(&fixed.file).map(|c| (c.repo_path.clone(), c.lines_of(fixed)))
+        else {
             return true;
         };
+        let Some(stale_lines) = committed(&stale.file).map(|c| c.lines_of(stale)) else { return true };
         let lines = commit_lines
             .entry((fix.commit.clone(), path.clone()))
             .or_insert_with(|| repo.commit_lines(id, &path).ok().flatten());
         let Some(lines) = lines else { return true };
-        let (fixed, stale) = (lines_of(fixed), lines_of(stale));
-        still_reads_as_before(lines, &fixed, &stale)
+        still_reads_as_before(lines, &fixed_lines, &stale_lines)
     };
     divergent_clones(
         report,
         |f: &FunctionRef| {
-            let mut files = files.borrow_mut();
-            let (repo_path, hunks) = files
-                .entry(f.file.clone())
-                .or_insert_with(|| {
-                    let full = root.join(&f.file);
-                    let repo_path = repo.relative(&full).ok()?;
-                    let head = repo.head_file(&repo_path).ok()??;
-                    let work = std::fs::read(&full).ok()?;
-                    let hunks = if head == work { Vec::new() } else { diff_text(&head, &work) };
-                    Some((repo_path, hunks))
-                })
-                .as_ref()?;
-            let start = new_to_old(hunks, f.start_line - 1)?;
-            let end = new_to_old(hunks, f.end_line - 1)?;
-            let Some(file) = by_path.get(repo_path.as_str()) else {
+            let file = committed(&f.file)?;
+            let start = new_to_old(&file.hunks, f.start_line - 1)?;
+            let end = new_to_old(&file.hunks, f.end_line - 1)?;
+            let Some(history_of) = by_path.get(file.repo_path.as_str()) else {
                 // Committed, but no commit in the window changed the file.
                 return Some(Vec::new());
             };
             Some(
-                file.commits_touching(start..end + 1)
+                history_of
+                    .commits_touching(start..end + 1)
                     .into_iter()
                     .map(|c| {
                         let commit = &history.commits[c as usize];
