@@ -103,6 +103,26 @@ fn eval_routing_reports_and_rejects_bad_files() {
 }
 
 #[test]
+fn eval_routing_compares_the_embedding_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("set.jsonl"),
+        concat!(
+            "{\"id\":\"a\",\"text\":\"Write unit tests for this function, with edge cases\",\"programs\":[19]}\n",
+            "{\"id\":\"b\",\"text\":\"Set up streaming replication with a read replica for Postgres\",\"programs\":[52]}\n",
+        ),
+    )
+    .unwrap();
+    let out = json(&run(dir.path(), &["eval", "routing", "set.jsonl", "--embeddings", "--format", "json"]));
+    assert_eq!(out["lexical"]["n"], 2);
+    assert_eq!(out["with_embeddings"]["n"], 2);
+    assert_eq!(out["embeddings_alone"]["top1"], 1.0, "{out}");
+    let text = run(dir.path(), &["eval", "routing", "set.jsonl", "--embeddings", "--model", "/nonexistent"]);
+    assert_eq!(text.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&text.stderr).contains("/nonexistent"));
+}
+
+#[test]
 fn feedback_reset_deletes_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join(".aura/cache/feedback.json");

@@ -116,6 +116,18 @@ pub fn evaluate(router: &Router, examples: &[Example]) -> Report {
     }
 }
 
+/// Top-1 and top-3 accuracy of rankings (program numbers, best first), one
+/// per example: for signals scored outside the router.
+pub fn top_k(examples: &[Example], rankings: &[Vec<u16>]) -> (f64, f64) {
+    let (mut top1, mut top3) = (0usize, 0usize);
+    for (example, ranking) in examples.iter().zip(rankings) {
+        top1 += usize::from(ranking.first().is_some_and(|p| example.programs.contains(p)));
+        top3 += usize::from(ranking.iter().take(3).any(|p| example.programs.contains(p)));
+    }
+    let n = examples.len().max(1) as f64;
+    (top1 as f64 / n, top3 as f64 / n)
+}
+
 /// The detector's accuracy and ECE against the conversation type implied by
 /// each example's best program.
 pub fn calibration(examples: &[Example], temperature: f32) -> Calibration {
@@ -199,5 +211,6 @@ mod tests {
         assert_eq!(report.top1, 0.5);
         assert_eq!(report.tier_recall_at_3, 0.5);
         assert_eq!(report.predictions[0].programs[0], 19);
+        assert_eq!(top_k(&examples, &[vec![1, 2, 19], vec![66]]), (0.5, 1.0));
     }
 }

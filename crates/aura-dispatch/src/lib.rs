@@ -22,4 +22,4 @@ pub mod text;
 
 pub use context::Request;
 pub use detect::Detection;
-pub use route::{Decision, RankedProgram, RankedTier, Reason, Router};
+pub use route::{Decision, ProgramSimilarity, RankedProgram, RankedTier, Reason, Router};

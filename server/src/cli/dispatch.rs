@@ -243,10 +243,30 @@ pub fn eval_routing(args: EvalRoutingArgs) -> ExitCode {
     };
     // Feedback never influences an evaluation: plain router.
     let report = eval::evaluate(&Router::new(), &examples);
+    if args.embeddings {
+        return match compare_embeddings(&examples, report, args.model.as_deref()) {
+            Ok(comparison) if args.format == OutputFormat::Json => print_json(&comparison),
+            Ok(comparison) => {
+                println!("lexical router:       {}", report_line(&comparison.lexical));
+                println!("router + embeddings:  {}", report_line(&comparison.with_embeddings));
+                println!(
+                    "embeddings alone:     n={} top1={:.3} top3={:.3}",
+                    comparison.lexical.n, comparison.embeddings_alone.top1, comparison.embeddings_alone.top3
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        };
+    }
     if args.format == OutputFormat::Json {
         return print_json(&report);
     }
-    println!(
+    println!("{}", report_line(&report));
+    ExitCode::SUCCESS
+}
+
+fn report_line(report: &eval::Report) -> String {
+    format!(
         "n={} top1={:.3} top3={:.3} tier_recall@3={:.3} conversation: accuracy={:.3} ece={:.3} (T={}, fitted {})",
         report.n,
         report.top1,
@@ -256,8 +276,51 @@ pub fn eval_routing(args: EvalRoutingArgs) -> ExitCode {
         report.conversation.ece,
         report.conversation.temperature,
         report.conversation.fitted_temperature
-    );
-    ExitCode::SUCCESS
+    )
+}
+
+#[derive(serde::Serialize)]
+struct EmbeddingComparison {
+    lexical: eval::Report,
+    with_embeddings: eval::Report,
+    embeddings_alone: TopK,
+}
+
+#[derive(serde::Serialize)]
+struct TopK {
+    top1: f64,
+    top3: f64,
+}
+
+/// The lexical router beside the same router with MiniLM similarity added,
+/// and beside that similarity ranking programs on its own.
+fn compare_embeddings(
+    examples: &[eval::Example],
+    lexical: eval::Report,
+    model: Option<&Path>,
+) -> Result<EmbeddingComparison, String> {
+    use aura_embed::Embedder;
+    use aura_ide::route_embeddings::ProgramEmbeddings;
+
+    let embedder = model.map_or_else(Embedder::load_default, Embedder::load).map_err(|e| e.to_string())?;
+    let catalog = Catalog::builtin();
+    let programs =
+        Arc::new(ProgramEmbeddings::build(Arc::new(embedder), catalog).map_err(|e| e.to_string())?);
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let rankings: Vec<Vec<u16>> = programs
+        .embed_requests(&texts)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|v| {
+            let scores = programs.scores(v);
+            let mut order: Vec<usize> = (0..scores.len()).collect();
+            order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+            order.into_iter().map(|i| catalog.programs[i].number).collect()
+        })
+        .collect();
+    let (top1, top3) = eval::top_k(examples, &rankings);
+    let with_embeddings = eval::evaluate(&Router::new().with_similarity(programs), examples);
+    Ok(EmbeddingComparison { lexical, with_embeddings, embeddings_alone: TopK { top1, top3 } })
 }
 
 pub fn feedback_reset(args: FeedbackResetArgs) -> ExitCode {

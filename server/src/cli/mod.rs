@@ -241,6 +241,13 @@ pub enum EvalCommand {
 #[derive(clap::Args, Debug)]
 pub struct EvalRoutingArgs {
     pub file: PathBuf,
+    /// Also evaluate MiniLM similarity to each program's description, alone
+    /// and added to the router's score, beside the lexical router.
+    #[arg(long)]
+    pub embeddings: bool,
+    /// The embedding model folder (default: AURA_MODEL_DIR, Aura's cache, the Hugging Face cache).
+    #[arg(long, requires = "embeddings")]
+    pub model: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     pub format: OutputFormat,
 }
