@@ -2,6 +2,7 @@
 
 mod ai_actions;
 mod ai_model;
+mod ai_review;
 mod bad_input;
 mod cli;
 mod code_actions;

@@ -237,6 +237,9 @@ pub struct AiConfig {
     /// Regenerations when an edit breaks the syntax or misses its diagnostic.
     #[schemars(range(max = 5))]
     pub verify_retries: u32,
+    /// Run the code review program on each saved file and show its findings
+    /// as `aura-ai` diagnostics (one model call per save; off by default).
+    pub review_on_save: bool,
     /// The persistent response cache.
     pub cache: AiCacheConfig,
     /// What may leave the machine and what is recorded.
@@ -252,6 +255,7 @@ impl Default for AiConfig {
             timeouts: TimeoutsConfig::default(),
             retries: 2,
             verify_retries: 2,
+            review_on_save: false,
             cache: AiCacheConfig::default(),
             privacy: PrivacyConfig::default(),
         }

@@ -12,6 +12,7 @@ mod documents;
 mod function_info;
 pub mod git;
 pub mod metrics;
+pub mod review;
 pub mod route_embeddings;
 pub mod shape;
 pub mod workspace;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use aura_catalog::{Catalog, Program};
+use aura_catalog::{Catalog, OutputKind, Program};
 use aura_dispatch::{prompt, Decision};
 use aura_ide::ai::{self, Providers, Role};
 use aura_llm::{Call, CancellationToken, Chain, Event, GenRequest, Message};
@@ -170,7 +170,7 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
     };
     let edits = program.output.is_edit();
     let role = Role::for_output(program.output);
-    let Session { prepared, providers, config, chain, decision } = match session(
+    let Session { mut prepared, providers, config, chain, decision } = match session(
         &program.purpose,
         Some(&args.file),
         args.line,
@@ -181,6 +181,11 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    let reviews = program.output == OutputKind::Diagnostics;
+    if let (true, Some(lines), Some(code)) = (reviews, prepared.lines, prepared.input.selection.as_deref()) {
+        // Findings come back as `line: ...`; the model must see the file's line numbers.
+        prepared.input.selection = Some(aura_ide::review::numbered(code, lines.0));
+    }
     let built = prompt::build(&decision, &prepared.input);
     let call: Call = providers.call(&program.code, Some(&args.file), args.no_cache);
     let Ok(rt) = runtime() else { return fail("cannot start the async runtime") };
@@ -213,6 +218,10 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
         }
         applied = true;
     }
+    let findings = match (reviews, prepared.lines) {
+        (true, Some(lines)) => aura_ide::review::parse_findings(&execution.answer, lines),
+        _ => Vec::new(),
+    };
     let g = &execution.outcome.generation;
     if json {
         return print_json(&json!({
@@ -226,9 +235,19 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
             "answer": execution.answer,
             "edit": execution.edit.as_ref().map(|(r, t)| json!({"start": r.start, "end": r.end, "newText": t})),
             "applied": applied,
+            "findings": findings.iter().map(|f| json!({
+                "line": f.line + 1,
+                "severity": f.severity.as_str(),
+                "message": f.message,
+            })).collect::<Vec<_>>(),
         }));
     }
     println!();
+    if reviews {
+        for f in &findings {
+            println!("{}:{}: {}: {}", args.file.display(), f.line + 1, f.severity.as_str(), f.message);
+        }
+    }
     for note in &execution.notes {
         eprintln!("aura: {note}");
     }

@@ -93,6 +93,8 @@ pub(crate) struct Prepared {
     pub workspace: PathBuf,
     /// The file, its language and the code the request is about.
     pub target: Option<aura_ide::ai::Target>,
+    /// 1-based first and last line of that code.
+    pub lines: Option<(u32, u32)>,
 }
 
 pub(crate) fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
@@ -112,6 +114,7 @@ pub(crate) fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
         ..PromptInput::default()
     };
     let mut target = None;
+    let mut lines = None;
     if let Some(file) = &args.file {
         let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", file.display()))?;
@@ -127,6 +130,7 @@ pub(crate) fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
             ));
         }
         let ctx = code_context(language, &rope, line, None);
+        lines = Some(ctx.lines);
         target = Some(aura_ide::ai::Target {
             language,
             text: text.clone(),
@@ -143,7 +147,7 @@ pub(crate) fn prepare(args: &RouteArgs) -> Result<Prepared, String> {
         input.diagnostics = ctx.diagnostics;
         input.file = Some(text);
     }
-    Ok(Prepared { request, input, workspace, target })
+    Ok(Prepared { request, input, workspace, target, lines })
 }
 
 pub(crate) fn router_for(workspace: &Path) -> Router {

@@ -9,6 +9,7 @@
 //! running a program opens the built prompt as a markdown document and says
 //! that no model is configured.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +23,7 @@ use aura_dispatch::prompt::{self, PromptInput};
 use aura_dispatch::{modules, Decision, Request, Router};
 use aura_ide::ai::{Providers, Role};
 use aura_ide::ai_context::{code_context_in, has_diagnostics_at, CodeContext};
+use aura_ide::review::{self, Finding};
 use aura_llm::{CancellationToken, Event, Health};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{offset_at, Snapshot};
@@ -39,6 +41,9 @@ pub(crate) const RUN_PROGRAM: &str = "aura.runProgram";
 pub(crate) const FEEDBACK: &str = "aura.feedback";
 pub(crate) const UNDO_LAST_AI_EDIT: &str = "aura.undoLastAiEdit";
 pub(crate) const DOCTOR: &str = "aura.doctor";
+
+/// The program `ai.review_on_save` runs.
+const REVIEW_PROGRAM: &str = "code-review";
 
 /// Manifest file names whose change re-computes module activation.
 pub(crate) const MANIFESTS: &[&str] = &[
@@ -71,12 +76,26 @@ pub(crate) struct AiState {
     providers: RwLock<Option<(AiConfig, Arc<Providers>)>>,
     undo: Mutex<Vec<UndoEntry>>,
     inflight: Mutex<Vec<Inflight>>,
+    /// AI review findings per document, kept on the document's current lines.
+    findings: Mutex<HashMap<String, Vec<Stored>>>,
+    /// The review running on a saved document; a newer save cancels it.
+    reviews: Mutex<HashMap<String, (u64, CancellationToken)>>,
+}
+
+/// A review finding and the program that made it (a later run of the same
+/// program over the same lines replaces it).
+#[derive(Debug, Clone)]
+struct Stored {
+    finding: Finding,
+    program: u16,
+    code: String,
 }
 
 /// The document an AI request is about, as it was when the request started.
 pub(crate) struct Focus {
     uri: lsp::Url,
     snapshot: Snapshot,
+    version: i32,
     context: CodeContext,
 }
 
@@ -259,7 +278,7 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
     let mut focus = None;
     if let Some(uri) = &request.uri {
         let key = uri.to_string();
-        let (snapshot, _, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
+        let (snapshot, version, _) = state.docs.snapshot(&key).ok_or_else(|| not_open(&key))?;
         let (state2, range) = (state.clone(), request.range);
         let snap = snapshot.clone();
         let config = state.config();
@@ -283,7 +302,7 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
             input.related =
                 state.semantic.related_code(&key, ctx.lines.0.saturating_sub(1), 3, RELATED_SIMILARITY);
         }
-        focus = Some(Focus { uri: uri.clone(), snapshot, context: ctx });
+        focus = Some(Focus { uri: uri.clone(), snapshot, version, context: ctx });
     }
     Ok((state.router().route(&routed), input, focus))
 }
@@ -329,25 +348,55 @@ pub(crate) async fn route(state: &State, arguments: Vec<Value>) -> RpcResult<Opt
 /// run is accepted, a different top-ranked program is rejected.
 pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResult<Option<Value>> {
     let request = parse_request(RUN_PROGRAM, &arguments)?;
-    let (mut decision, mut input, focus) = decide(state, &request).await?;
+    run(state, &request, Mode::Asked, CancellationToken::new()).await
+}
+
+/// Who started a program run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The user, through a command or code action: feedback is recorded and
+    /// the result is announced.
+    Asked,
+    /// A save with `ai.review_on_save`: no feedback, no messages, and no
+    /// prompt document when no model is configured.
+    OnSave,
+}
+
+async fn run(
+    state: &State,
+    request: &AiRequest,
+    mode: Mode,
+    cancel: CancellationToken,
+) -> RpcResult<Option<Value>> {
+    let (mut decision, mut input, focus) = decide(state, request).await?;
     let routed_top = decision.top_program().number;
-    apply_choice(&mut decision, &mut input, &request)?;
+    apply_choice(&mut decision, &mut input, request)?;
     let providers = state.providers();
     let program = Catalog::builtin()
         .program_number(decision.top_program().number)
         .ok_or_else(|| internal("unknown program".into()))?;
     let edits = program.output.is_edit();
+    let reviews = program.output == OutputKind::Diagnostics;
+    if let (true, Some(focus)) = (reviews, &focus) {
+        // Findings come back as `line: ...`; the model must see the file's line numbers.
+        input.selection = Some(aura_ide::review::numbered(&focus.context.code, focus.context.lines.0));
+    }
     let chain = providers.chain(Role::for_output(program.output));
     aura_ide::ai::fit_budget(&chain, &mut decision);
     let built = prompt::build(&decision, &input);
     let ranked = decision.top_program().clone();
     let store = state.feedback_store();
     let key = decision.context_key.clone();
-    let _ = store.record(&key, ranked.number, Signal::Accept);
-    if routed_top != ranked.number {
-        let _ = store.record(&key, routed_top, Signal::Reject);
+    if mode == Mode::Asked {
+        let _ = store.record(&key, ranked.number, Signal::Accept);
+        if routed_top != ranked.number {
+            let _ = store.record(&key, routed_top, Signal::Reject);
+        }
     }
     if !providers.is_available() {
+        if mode == Mode::OnSave {
+            return Ok(None);
+        }
         return prompt_only(state, &ranked, &built, &providers.problems).await;
     }
     let target = focus.as_ref().map(|f| aura_ide::ai::Target {
@@ -359,7 +408,6 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
     let file = focus.as_ref().and_then(|f| f.uri.to_file_path().ok());
     let call = providers.call(&program.code, file.as_deref(), false);
 
-    let cancel = CancellationToken::new();
     let _inflight = focus.as_ref().map(|f| state.ai.track(&f.uri, f.context.lines, cancel.clone()));
     let title = format!("Aura: P{:02} {}", program.number, program.name);
     let progress = Arc::new(
@@ -413,8 +461,10 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
         Err(e) => {
             progress.end(state, format!("failed: {e}")).await;
             state.report_health(&chain).await;
-            let message = format!("Aura: P{:02} {} failed: {e}", program.number, program.name);
-            state.client.show_message(lsp::MessageType::ERROR, message.clone()).await;
+            if mode == Mode::Asked {
+                let message = format!("Aura: P{:02} {} failed: {e}", program.number, program.name);
+                state.client.show_message(lsp::MessageType::ERROR, message).await;
+            }
             return Ok(Some(json!({"program": ranked, "error": e.to_string()})));
         }
     };
@@ -455,6 +505,32 @@ pub(crate) async fn run_program(state: &State, arguments: Vec<Value>) -> RpcResu
                 execution.notes.last().cloned().unwrap_or_default()
             );
             state.client.show_message(lsp::MessageType::WARNING, message).await;
+        }
+        (_, Some(focus)) if reviews => {
+            let findings = aura_ide::review::parse_findings(&execution.answer, focus.context.lines);
+            reply["findings"] = json!(findings
+                .iter()
+                .map(|f| json!({"line": f.line, "severity": f.severity.as_str(), "message": f.message}))
+                .collect::<Vec<_>>());
+            let count = findings.len();
+            let placed = state.store_findings(focus, program, findings);
+            if placed {
+                state.republish(&focus.uri).await;
+            }
+            if mode == Mode::Asked {
+                let message = match (placed, count) {
+                    (false, _) => format!("{title}: the file changed during the review; run it again"),
+                    (true, 0) => format!("{title}: no findings"),
+                    (true, n) => format!("{title}: {n} finding(s), shown as diagnostics"),
+                };
+                state.client.show_message(lsp::MessageType::INFO, message).await;
+                if placed && count == 0 && !execution.answer.trim().is_empty() {
+                    // Nothing placeable, but the answer may still say something worth reading.
+                    let markdown = format!("# {title}\n\n{}\n", execution.answer.trim());
+                    reply["document"] =
+                        json!(open_markdown(state, &format!("P{:02}", program.number), &markdown).await);
+                }
+            }
         }
         _ if program.output == OutputKind::NewFile => {
             let (path, applied) = state.create_ai_file(focus.as_ref(), program, &execution).await;
@@ -667,6 +743,70 @@ impl AiState {
         }
     }
 
+    /// Apply an edit with the document's review findings moved along: `apply`
+    /// changes the document under the findings' lock, so a review finishing
+    /// meanwhile sees either the old version or the moved findings.
+    pub(crate) fn edit_findings<R>(
+        &self,
+        key: &str,
+        changes: &[lsp::TextDocumentContentChangeEvent],
+        apply: impl FnOnce() -> R,
+    ) -> R {
+        let Ok(mut all) = self.findings.lock() else { return apply() };
+        if let Some(stored) = all.get_mut(key) {
+            for change in changes {
+                let Some(r) = change.range else {
+                    stored.clear();
+                    break;
+                };
+                let new_lines = change.text.matches('\n').count() as u32;
+                review::shift(stored, |s| &mut s.finding.line, r.start.line, r.end.line, new_lines);
+            }
+        }
+        apply()
+    }
+
+    /// Forget a closed document's findings.
+    pub(crate) fn forget_findings(&self, key: &str) {
+        if let Ok(mut all) = self.findings.lock() {
+            all.remove(key);
+        }
+    }
+
+    /// The document's findings as `aura-ai` diagnostics on `text`, each
+    /// spanning its line's code.
+    pub(crate) fn finding_diagnostics(
+        &self,
+        key: &str,
+        text: &aura_syntax::Rope,
+        encoding: aura_syntax::PositionEncoding,
+    ) -> Vec<lsp::Diagnostic> {
+        let Ok(all) = self.findings.lock() else { return Vec::new() };
+        let Some(stored) = all.get(key) else { return Vec::new() };
+        stored
+            .iter()
+            .filter(|s| (s.finding.line as usize) < text.len_lines())
+            .map(|s| {
+                let line = s.finding.line as usize;
+                let start = text.line_to_byte(line);
+                let content = text.line(line).to_string();
+                let code_start = start + (content.len() - content.trim_start().len());
+                let code_end = start + content.trim_end().len();
+                lsp::Diagnostic {
+                    range: convert::range(text, code_start.min(code_end)..code_end, encoding),
+                    severity: Some(match s.finding.severity {
+                        review::Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+                        review::Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+                    }),
+                    code: Some(lsp::NumberOrString::String(s.code.clone())),
+                    source: Some("aura-ai".into()),
+                    message: s.finding.message.clone(),
+                    ..lsp::Diagnostic::default()
+                }
+            })
+            .collect()
+    }
+
     /// Cancel every AI request (shutdown).
     pub(crate) fn cancel_all(&self) {
         if let Ok(inflight) = self.inflight.lock() {
@@ -676,6 +816,74 @@ impl AiState {
 }
 
 impl State {
+    /// Keep a review's findings unless the document changed since the
+    /// reviewed snapshot (their lines would be wrong). They replace the same
+    /// program's findings on the reviewed lines.
+    fn store_findings(&self, focus: &Focus, program: &aura_catalog::Program, findings: Vec<Finding>) -> bool {
+        let key = focus.uri.to_string();
+        let Ok(mut all) = self.ai.findings.lock() else { return false };
+        if self.docs.version(&key) != Some(focus.version) {
+            return false;
+        }
+        let (first, last) = focus.context.lines;
+        let stored = all.entry(key).or_default();
+        stored.retain(|s| {
+            s.program != program.number || s.finding.line + 1 < first || s.finding.line + 1 > last
+        });
+        stored.extend(findings.into_iter().map(|finding| Stored {
+            finding,
+            program: program.number,
+            code: program.code.clone(),
+        }));
+        true
+    }
+
+    /// Publish a document's diagnostics again (or ask a pulling client to pull).
+    async fn republish(&self, uri: &lsp::Url) {
+        if self.pulls_diagnostics() {
+            if let Err(err) = self.client.workspace_diagnostic_refresh().await {
+                tracing::debug!("workspace/diagnostic/refresh: {err}");
+            }
+        } else {
+            self.scheduler.schedule(self, uri.clone());
+        }
+    }
+
+    /// `ai.review_on_save`: review the whole saved file in the background,
+    /// cancelling this file's previous review if it is still running.
+    pub(crate) fn review_saved(&self, uri: lsp::Url) {
+        let config = self.config();
+        if !config.ai.enable || !config.ai.review_on_save || !self.providers().is_available() {
+            return;
+        }
+        let key = uri.to_string();
+        let Some((snapshot, _, _)) = self.docs.snapshot(&key) else { return };
+        let (id, cancel) = (next_id(), CancellationToken::new());
+        if let Ok(mut reviews) = self.ai.reviews.lock() {
+            if let Some((_, previous)) = reviews.insert(key.clone(), (id, cancel.clone())) {
+                previous.cancel();
+            }
+        }
+        let last = snapshot.text.len_lines() as u32;
+        let request = AiRequest {
+            text: None,
+            uri: Some(uri),
+            range: Some(lsp::Range::new(lsp::Position::new(0, 0), lsp::Position::new(last, 0))),
+            program: Some(json!(REVIEW_PROGRAM)),
+        };
+        let state = self.clone();
+        tokio::spawn(async move {
+            if let Err(err) = run(&state, &request, Mode::OnSave, cancel).await {
+                tracing::info!(uri = %key, "review on save failed: {err:?}");
+            }
+            if let Ok(mut reviews) = state.ai.reviews.lock() {
+                if reviews.get(&key).is_some_and(|(running, _)| *running == id) {
+                    reviews.remove(&key);
+                }
+            }
+        });
+    }
+
     /// The provider chains for the current `[ai]` settings, rebuilt when they change.
     pub(crate) fn providers(&self) -> Arc<Providers> {
         let config = self.config().ai;

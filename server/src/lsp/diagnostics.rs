@@ -50,6 +50,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
             let shape = state.semantic.diagnostics(&task_key, file, &rules);
             out.extend(shape.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)));
         }
+        out.extend(state.ai.finding_diagnostics(&task_key, &snapshot.text, encoding));
         if let Some(tree) = analysis.tree {
             docs.store_tree(&task_key, snapshot.revision, tree);
         }

@@ -367,9 +367,10 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let key = uri.to_string();
         self.state.ai.cancel_overlapping(&uri, &params.content_changes);
-        let changes: Vec<_> = params.content_changes.into_iter().map(convert::change).collect();
-        let outcome =
-            self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding());
+        let changes: Vec<_> = params.content_changes.iter().cloned().map(convert::change).collect();
+        let outcome = self.state.ai.edit_findings(&key, &params.content_changes, || {
+            self.state.docs.apply(&key, params.text_document.version, &changes, self.state.encoding())
+        });
         match &outcome {
             ChangeOutcome::Applied => {}
             ChangeOutcome::AppliedAfterGap { previous } => {
@@ -397,6 +398,7 @@ impl LanguageServer for Backend {
         self.state.scheduler.reschedule_all(&self.state);
         // A commit often follows a save: hotspots move with HEAD (a no-op when it did not).
         tokio::spawn(git::refresh_hotspots(self.state.clone()));
+        self.state.review_saved(params.text_document.uri);
         if self.state.pulls_diagnostics() {
             let client = self.state.client.clone();
             tokio::spawn(async move {
@@ -411,6 +413,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
+        self.state.ai.forget_findings(uri.as_ref());
         self.state.semantic.touch(uri.as_ref());
         // The index goes back to what is on disk (the buffer may not have been saved).
         self.state.reindex_from_disk(vec![uri.to_string()]);
