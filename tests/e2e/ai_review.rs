@@ -192,7 +192,8 @@ fn review_findings_become_diagnostics_that_follow_edits() {
 
 #[test]
 fn run_program_prints_review_findings_with_file_lines() {
-    let chat = ScriptedChat::start(vec!["6: high: SQL built by concatenating `name` — pass it as a parameter\n"]);
+    let chat =
+        ScriptedChat::start(vec!["6: high: SQL built by concatenating `name` — pass it as a parameter\n"]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("users.py"), CODE).unwrap();
     std::fs::create_dir(dir.path().join(".aura")).unwrap();

@@ -86,3 +86,22 @@ fn rule_fix_and_suppression_apply_and_clear_the_diagnostic() {
     assert!(!after.iter().any(|d| d["code"] == "AUR206"), "{after:?}");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn code_actions_follow_a_rule_change_without_an_edit() {
+    let mut client = Client::start();
+    client.initialize();
+    let uri = "file:///tmp/aura-e2e/rules.py";
+    client.open(uri, "python", 1, "def f(x):\n    if x == None:\n        return 1\n");
+    client.diagnostics(uri, Some(1));
+    let fix = |a: &Value| a["title"].as_str().unwrap_or("").starts_with("Use `is`");
+    assert!(actions(&mut client, uri, 1).iter().any(fix), "the AUR206 fix is offered");
+    // Same text, new rules: the kept analysis must not answer.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aura": {"rules": {"ignore": ["AUR206"]}}}}),
+    );
+    let found = actions(&mut client, uri, 1);
+    assert!(!found.iter().any(fix), "AUR206 is ignored now: {found:?}");
+    assert!(client.shutdown().success());
+}

@@ -282,10 +282,10 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         let (state2, range) = (state.clone(), request.range);
         let snap = snapshot.clone();
         let config = state.config();
+        let key2 = key.clone();
         let ctx = tokio::task::spawn_blocking(move || {
-            let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-            let analysis = aura_ide::analyse_snapshot(&snap, &rules);
-            context_of(&snap, analysis.tree.as_ref(), &analysis.diagnostics, range, &state2)
+            let (tree, diagnostics) = super::diagnostics::analysis(&state2, &key2, &snap, &config);
+            context_of(&snap, tree.as_ref(), &diagnostics, range, &state2)
         })
         .await
         .map_err(|e| internal(format!("context failed: {e}")))?;

@@ -1,9 +1,16 @@
 //! Debounced, superseding syntax diagnostics: each edit bumps a per-document
 //! generation; a task waits out the debounce, analyses a snapshot off the
-//! protocol task, and publishes only if no newer edit arrived meanwhile.
+//! protocol task, and publishes only if no newer edit arrived meanwhile. The
+//! last analysis of each document is kept ([`Analyses`]) so that code
+//! actions and AI context, asked for on every cursor move, reuse it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use aura_analysis::Diagnostic;
+use aura_syntax::tree_sitter::Tree;
+use aura_syntax::Snapshot;
 
 use dashmap::DashMap;
 use tower_lsp::lsp_types as lsp;
@@ -42,6 +49,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
             let found = workspace.update_and_query(&task_key, tokens, &rules);
             aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
         }
+        state.analyses.put(&task_key, snapshot.revision, rules_key(&config), &analysis.diagnostics);
         let mut out: Vec<lsp::Diagnostic> =
             analysis.diagnostics.iter().map(|d| convert::diagnostic(&snapshot.text, d, encoding)).collect();
         if let (Some(tree), Some(language)) = (&analysis.tree, snapshot.language) {
@@ -61,6 +69,60 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         Err(err) => {
             tracing::error!(uri = %key, "analysis failed: {err}");
             None
+        }
+    }
+}
+
+/// The rule diagnostics (clones merged) of each open document's last
+/// analysis, with the revision and rules they belong to.
+#[derive(Default)]
+pub(crate) struct Analyses(DashMap<String, Cached>);
+
+struct Cached {
+    revision: u64,
+    rules: String,
+    diagnostics: Arc<Vec<Diagnostic>>,
+}
+
+/// What the analysis depends on besides the text.
+fn rules_key(config: &Config) -> String {
+    serde_json::to_string(&config.rules).unwrap_or_default()
+}
+
+impl Analyses {
+    fn put(&self, key: &str, revision: u64, rules: String, diagnostics: &[Diagnostic]) {
+        self.0
+            .insert(key.to_string(), Cached { revision, rules, diagnostics: Arc::new(diagnostics.to_vec()) });
+    }
+
+    pub(crate) fn forget(&self, key: &str) {
+        self.0.remove(key);
+    }
+}
+
+/// The tree and rule diagnostics of `snapshot`: the last analysis when it is
+/// of this revision under these rules (the common case: the editor asks for
+/// code actions after the diagnostics were published), else a fresh one.
+/// Call off the protocol task; a fresh analysis can take tens of ms.
+pub(crate) fn analysis(
+    state: &State,
+    key: &str,
+    snapshot: &Snapshot,
+    config: &Config,
+) -> (Option<Tree>, Arc<Vec<Diagnostic>>) {
+    let rules = rules_key(config);
+    let cached = state
+        .analyses
+        .0
+        .get(key)
+        .filter(|c| c.revision == snapshot.revision && c.rules == rules)
+        .map(|c| c.diagnostics.clone());
+    match cached {
+        Some(diagnostics) => (snapshot.tree(), diagnostics),
+        None => {
+            let (settings, _) = aura_analysis::RuleSettings::from_config(&config.rules);
+            let analysis = aura_ide::analyse_snapshot(snapshot, &settings);
+            (analysis.tree, Arc::new(analysis.diagnostics))
         }
     }
 }

@@ -37,6 +37,7 @@ pub(crate) struct State {
     encoding: Arc<RwLock<PositionEncoding>>,
     config: Arc<RwLock<ConfigState>>,
     scheduler: Arc<Scheduler>,
+    analyses: Arc<diagnostics::Analyses>,
     workspace: Arc<workspace::Workspace>,
     ai: Arc<ai::AiState>,
     git: Arc<git::GitState>,
@@ -414,6 +415,7 @@ impl LanguageServer for Backend {
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
         self.state.ai.forget_findings(uri.as_ref());
+        self.state.analyses.forget(uri.as_ref());
         self.state.semantic.touch(uri.as_ref());
         // The index goes back to what is on disk (the buffer may not have been saved).
         self.state.reindex_from_disk(vec![uri.to_string()]);
@@ -624,25 +626,18 @@ impl Backend {
         let state = self.state.clone();
         let only = params.context.only.clone();
         let actions = tokio::task::spawn_blocking(move || {
-            let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-            let analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
+            let (tree, diagnostics) = diagnostics::analysis(&state, &key, &snapshot, &config);
             let wanted = |kind: &Option<lsp::CodeActionKind>| match (&only, kind) {
                 (Some(only), Some(kind)) => only.iter().any(|o| kind.as_str().starts_with(o.as_str())),
                 _ => true,
             };
-            let ai_actions: Vec<lsp::CodeActionOrCommand> = ai::code_actions(
-                &state,
-                &uri,
-                &snapshot,
-                analysis.tree.as_ref(),
-                &analysis.diagnostics,
-                params.range,
-            )
-            .into_iter()
-            .filter(|a| wanted(&a.kind))
-            .map(lsp::CodeActionOrCommand::CodeAction)
-            .collect();
-            let Some(tree) = analysis.tree else { return ai_actions };
+            let ai_actions: Vec<lsp::CodeActionOrCommand> =
+                ai::code_actions(&state, &uri, &snapshot, tree.as_ref(), &diagnostics, params.range)
+                    .into_iter()
+                    .filter(|a| wanted(&a.kind))
+                    .map(lsp::CodeActionOrCommand::CodeAction)
+                    .collect();
+            let Some(tree) = tree else { return ai_actions };
             let text = &snapshot.text;
             // Whole lines: a cursor anywhere on a flagged line offers its fixes.
             let line_start =
@@ -656,7 +651,7 @@ impl Backend {
             };
             let mut actions = Vec::new();
             let language = snapshot.language;
-            for d in &analysis.diagnostics {
+            for d in diagnostics.iter() {
                 let overlaps = d.range.start <= end && start <= d.range.end;
                 if !overlaps {
                     continue;
@@ -797,6 +792,7 @@ pub async fn serve() -> bool {
             encoding: Arc::new(RwLock::new(PositionEncoding::Utf16)),
             config: Arc::new(RwLock::new(ConfigState::default())),
             scheduler: Arc::new(Scheduler::default()),
+            analyses: Arc::new(diagnostics::Analyses::default()),
             workspace: Arc::new(workspace::Workspace::default()),
             ai: Arc::new(ai::AiState::default()),
             git: Arc::new(git::GitState::default()),
