@@ -22,7 +22,12 @@ pub fn list() -> ExitCode {
         let _ = writeln!(
             out,
             "{}  {:<10} {:<7} {}  {:<30} {}{fix}",
-            rule.code, rule.category, rule.default_severity, default, rule.name, rule.summary
+            rule.code,
+            rule.category,
+            rule.default_severity.to_string(),
+            default,
+            rule.name,
+            rule.summary
         );
     }
     print!("{out}");

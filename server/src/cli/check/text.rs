@@ -75,14 +75,17 @@ pub fn render(report: &CheckReport, color: bool) -> String {
             plural(s.lines, "line")
         );
     } else {
+        // Only the severities present: "1 error, 2 warnings", never "0 hints".
+        let parts: Vec<String> = [(errors, "error"), (warnings, "warning"), (infos, "info"), (hints, "hint")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, noun)| if noun == "info" { format!("{n} info") } else { plural(n, noun) })
+            .collect();
         let _ = writeln!(
             out,
-            "Found {} ({} errors, {} warnings, {} info, {} hints) in {} of {}.",
+            "Found {} ({}) in {} of {}.",
             plural(s.findings(), "finding"),
-            errors,
-            warnings,
-            infos,
-            hints,
+            parts.join(", "),
             s.files_with_findings,
             plural(s.files_checked, "file"),
         );
