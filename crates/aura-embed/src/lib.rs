@@ -72,6 +72,20 @@ fn is_model_dir(dir: &Path) -> bool {
     ["config.json", "tokenizer.json", "model.safetensors"].iter().all(|f| dir.join(f).is_file())
 }
 
+/// The device [`Embedder::load`] uses. With the `cuda` feature: the first
+/// GPU when CUDA finds one, unless `AURA_EMBED_DEVICE=cpu`; otherwise, and
+/// always without the feature, the CPU.
+pub fn preferred_device() -> Device {
+    #[cfg(feature = "cuda")]
+    if std::env::var("AURA_EMBED_DEVICE").map_or(true, |d| d != "cpu") {
+        match Device::cuda_if_available(0) {
+            Ok(device) => return device,
+            Err(e) => tracing::warn!("CUDA unavailable, embedding on the CPU: {e}"),
+        }
+    }
+    Device::Cpu
+}
+
 /// A loaded model. `embed` takes `&self`, so one embedder serves many threads.
 pub struct Embedder {
     backend: Backend,
@@ -95,9 +109,10 @@ impl Embedder {
     }
 
     /// Load config.json, tokenizer.json and model.safetensors from `dir`, on
-    /// CPU with the packed encoder.
+    /// [`preferred_device`]: CPU with the packed encoder unless Aura was
+    /// built with the `cuda` feature and a GPU is there.
     pub fn load(dir: &Path) -> Result<Embedder, EmbedError> {
-        Embedder::load_on(dir, Device::Cpu)
+        Embedder::load_on(dir, preferred_device())
     }
 
     /// Load for `device`: the packed encoder on CPU, candle's `BertModel` on
