@@ -12,7 +12,7 @@ use crate::support::{range, Client};
 
 const BROKEN: &str = "def add(a, b)\n    return a + b\n\n\nprint(add(1, 2))\n";
 
-fn model_path() -> String {
+pub(crate) fn model_path() -> String {
     let cache = std::env::var("XDG_CACHE_HOME")
         .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap_or_default()));
     let path = format!("{cache}/aura/models/SmolLM2-135M-Instruct.Q4_1.gguf");

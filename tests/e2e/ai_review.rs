@@ -3,18 +3,13 @@
 //! line numbers), on save when `ai.review_on_save` is set and on demand;
 //! findings move with edits above them and go when their own line is edited.
 //!
-//! The model here is a scripted chat server, NOT a model: it streams a fixed
-//! answer in OpenAI's SSE format and records each request, so the test can
-//! pin what Aura does with a known answer (the real-model path is covered by
-//! `ai_model.rs` and the providers' own tests).
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+//! The model here is `ScriptedChat`, NOT a model (see `support.rs`), so the
+//! test can pin what Aura does with a known answer (the real-model path is
+//! covered by `ai_model.rs` and the providers' own tests).
 
 use serde_json::json;
 
-use crate::support::Client;
+use crate::support::{Client, ScriptedChat};
 
 const CODE: &str = "\
 import sqlite3
@@ -26,65 +21,6 @@ def find_user(db, name):
     rows = cur.fetchall()
     return rows[0]
 ";
-
-/// Answers every chat request with the next scripted answer (the last one
-/// repeats) and keeps the request bodies.
-struct ScriptedChat {
-    url: String,
-    bodies: Arc<Mutex<Vec<String>>>,
-}
-
-impl ScriptedChat {
-    fn start(answers: Vec<&'static str>) -> ScriptedChat {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/v1", listener.local_addr().unwrap());
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let seen = bodies.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
-                let n = {
-                    let mut seen = seen.lock().unwrap();
-                    seen.push(String::from_utf8_lossy(&body).into_owned());
-                    seen.len()
-                };
-                let answer = answers[(n - 1).min(answers.len() - 1)];
-                let mut sse = String::new();
-                for piece in answer.split_inclusive('\n') {
-                    let chunk =
-                        json!({"model": "scripted", "choices": [{"index": 0, "delta": {"content": piece}}]});
-                    sse.push_str(&format!("data: {chunk}\n\n"));
-                }
-                sse.push_str("data: [DONE]\n\n");
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    sse.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(sse.as_bytes()));
-            }
-        });
-        ScriptedChat { url, bodies }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.bodies.lock().unwrap().clone()
-    }
-}
 
 fn start(dir: &std::path::Path, chat: &ScriptedChat) -> (Client, String) {
     let root = std::fs::canonicalize(dir).unwrap();

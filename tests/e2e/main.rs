@@ -6,6 +6,7 @@ mod ai_review;
 mod bad_input;
 mod cli;
 mod code_actions;
+mod completion;
 mod dispatch;
 mod editors;
 mod encodings;

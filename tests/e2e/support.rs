@@ -2,8 +2,10 @@
 //! its stdio and collects responses and notifications on a reader thread.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -259,4 +261,69 @@ pub fn pos(line: u64, character: u64) -> Value {
 
 pub fn range(a: (u64, u64), b: (u64, u64)) -> Value {
     json!({"start": pos(a.0, a.1), "end": pos(b.0, b.1)})
+}
+
+/// A scripted OpenAI-compatible server, NOT a model: it answers every
+/// request (chat or completion) with the next scripted answer (the last one
+/// repeats), streamed as SSE chunks, and keeps each request as its path, a
+/// line break and its body.
+pub struct ScriptedChat {
+    pub url: String,
+    bodies: Arc<Mutex<Vec<String>>>,
+}
+
+impl ScriptedChat {
+    pub fn start(answers: Vec<&'static str>) -> ScriptedChat {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let seen = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0;
+                let mut path = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if path.is_empty() {
+                        path = line.split(' ').nth(1).unwrap_or("").to_string();
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let n = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push(format!("{path}\n{}", String::from_utf8_lossy(&body)));
+                    seen.len()
+                };
+                let answer = answers[(n - 1).min(answers.len() - 1)];
+                let mut sse = String::new();
+                for piece in answer.split_inclusive('\n') {
+                    let chunk =
+                        json!({"model": "scripted", "choices": [{"index": 0, "delta": {"content": piece}}]});
+                    sse.push_str(&format!("data: {chunk}\n\n"));
+                }
+                sse.push_str("data: [DONE]\n\n");
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    sse.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(sse.as_bytes()));
+            }
+        });
+        ScriptedChat { url, bodies }
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.bodies.lock().unwrap().clone()
+    }
 }

@@ -16,9 +16,9 @@ use std::fmt;
 pub use discover::{load_file, user_config_path, workspace_config_path};
 pub use layer::{env_var_name, resolve, setting_keys, Layer, Origin, Resolved};
 pub use schema::{
-    json_schema, AiCacheConfig, AiConfig, CheckConfig, Config, DiagnosticsConfig, FailOn, FilesConfig,
-    GitConfig, LensConfig, OutputFormat, PrivacyConfig, ProviderConfig, ProviderKind, RolesConfig,
-    RulesConfig, Thresholds, TimeoutsConfig,
+    json_schema, AiCacheConfig, AiConfig, CheckConfig, CompletionConfig, Config, DiagnosticsConfig, FailOn,
+    FilesConfig, FimTemplate, GitConfig, LensConfig, OutputFormat, PrivacyConfig, ProviderConfig,
+    ProviderKind, RolesConfig, RulesConfig, Thresholds, TimeoutsConfig,
 };
 
 /// An invalid configuration source, with where the problem is.

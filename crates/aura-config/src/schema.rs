@@ -240,6 +240,8 @@ pub struct AiConfig {
     /// Run the code review program on each saved file and show its findings
     /// as `aura-ai` diagnostics (one model call per save; off by default).
     pub review_on_save: bool,
+    /// Inline (ghost-text) completion from the completion chain.
+    pub completion: CompletionConfig,
     /// The persistent response cache.
     pub cache: AiCacheConfig,
     /// What may leave the machine and what is recorded.
@@ -256,6 +258,7 @@ impl Default for AiConfig {
             retries: 2,
             verify_retries: 2,
             review_on_save: false,
+            completion: CompletionConfig::default(),
             cache: AiCacheConfig::default(),
             privacy: PrivacyConfig::default(),
         }
@@ -327,6 +330,41 @@ impl Default for TimeoutsConfig {
     fn default() -> Self {
         TimeoutsConfig { connect_ms: 3_000, model_load_ms: 60_000, first_token_ms: 30_000, total_ms: 120_000 }
     }
+}
+
+/// Inline completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompletionConfig {
+    /// Answer `aura/inlineCompletion` (and `textDocument/inlineCompletion`).
+    pub enable: bool,
+    /// The fill-in-the-middle format of the completion model: `none` sends
+    /// only the code before the cursor (any model); the others also send the
+    /// code after it, in the format that model family was trained on.
+    pub fim: FimTemplate,
+}
+
+impl Default for CompletionConfig {
+    fn default() -> Self {
+        CompletionConfig { enable: true, fim: FimTemplate::None }
+    }
+}
+
+/// Fill-in-the-middle prompt formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FimTemplate {
+    /// The code before the cursor only.
+    #[default]
+    None,
+    /// StarCoder, StarCoder2, SantaCoder: `<fim_prefix>…<fim_suffix>…<fim_middle>`.
+    Starcoder,
+    /// Code Llama: `<PRE> … <SUF>… <MID>`.
+    Codellama,
+    /// DeepSeek-Coder.
+    Deepseek,
+    /// Qwen2.5-Coder: `<|fim_prefix|>…<|fim_suffix|>…<|fim_middle|>`.
+    Qwen,
 }
 
 /// The persistent response cache (greedy answers only).

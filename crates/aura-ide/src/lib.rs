@@ -8,6 +8,7 @@ pub mod ai;
 pub mod ai_context;
 mod analysis;
 pub mod check;
+pub mod completion;
 mod documents;
 mod function_info;
 pub mod git;

@@ -80,6 +80,8 @@ pub(crate) struct AiState {
     findings: Mutex<HashMap<String, Vec<Stored>>>,
     /// The review running on a saved document; a newer save cancels it.
     reviews: Mutex<HashMap<String, (u64, CancellationToken)>>,
+    /// The inline completion running for each document; a newer one cancels it.
+    completions: Mutex<HashMap<String, CancellationToken>>,
 }
 
 /// A review finding and the program that made it (a later run of the same
@@ -715,7 +717,7 @@ impl Drop for InflightGuard {
 }
 
 impl AiState {
-    fn track(
+    pub(crate) fn track(
         self: &Arc<Self>,
         uri: &lsp::Url,
         lines: (u32, u32),
@@ -766,10 +768,23 @@ impl AiState {
         apply()
     }
 
-    /// Forget a closed document's findings.
-    pub(crate) fn forget_findings(&self, key: &str) {
+    /// Make `cancel` the document's running completion, cancelling the one
+    /// before: the user has typed on, so its answer is no longer wanted.
+    pub(crate) fn supersede_completion(&self, key: &str, cancel: CancellationToken) {
+        if let Ok(mut running) = self.completions.lock() {
+            if let Some(previous) = running.insert(key.to_string(), cancel) {
+                previous.cancel();
+            }
+        }
+    }
+
+    /// Forget a closed document's findings and completion.
+    pub(crate) fn forget_document(&self, key: &str) {
         if let Ok(mut all) = self.findings.lock() {
             all.remove(key);
+        }
+        if let Ok(mut running) = self.completions.lock() {
+            running.remove(key);
         }
     }
 
@@ -1011,7 +1026,7 @@ impl State {
 
     /// Tell the editor how the providers are doing: an `aura/status`
     /// notification, and a warning when one is failing.
-    async fn report_health(&self, chain: &aura_llm::Chain) {
+    pub(crate) async fn report_health(&self, chain: &aura_llm::Chain) {
         let health = chain.health();
         let degraded: Vec<String> = health
             .iter()

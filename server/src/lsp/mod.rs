@@ -5,6 +5,7 @@
 
 mod ai;
 mod commands;
+mod completion;
 mod convert;
 mod diagnostics;
 mod git;
@@ -414,7 +415,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.state.docs.close(uri.as_ref());
         self.state.scheduler.forget(uri.as_ref());
-        self.state.ai.forget_findings(uri.as_ref());
+        self.state.ai.forget_document(uri.as_ref());
         self.state.analyses.forget(uri.as_ref());
         self.state.semantic.touch(uri.as_ref());
         // The index goes back to what is on disk (the buffer may not have been saved).
@@ -766,6 +767,14 @@ impl Backend {
         ai::route(&self.state, vec![serde_json::to_value(params).unwrap_or_default()]).await
     }
 
+    /// `aura/inlineCompletion` and `textDocument/inlineCompletion`: ghost text at a position.
+    async fn inline_completion(
+        &self,
+        params: completion::InlineCompletionParams,
+    ) -> RpcResult<serde_json::Value> {
+        completion::inline_completion(&self.state, params).await
+    }
+
     /// `aura/similar`: the functions nearest in meaning to the one at a position.
     async fn similar(&self, params: shape::SimilarParams) -> RpcResult<serde_json::Value> {
         shape::similar(&self.state, params)
@@ -803,10 +812,17 @@ pub async fn serve() -> bool {
     .custom_method("aura/documentText", Backend::document_text)
     .custom_method("aura/route", Backend::route)
     .custom_method("aura/similar", Backend::similar)
+    .custom_method("aura/inlineCompletion", Backend::inline_completion)
+    .custom_method("textDocument/inlineCompletion", Backend::inline_completion)
     .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message)
     .finish();
     let (guarded, input) = tokio::io::duplex(64 * 1024);
     tokio::spawn(transport::guard(tokio::io::stdin(), guarded));
-    Server::new(input, tokio::io::stdout(), socket).serve(service).await;
+    let (output, framed) = tokio::io::duplex(64 * 1024);
+    let extra = serde_json::json!({"inlineCompletionProvider": {}});
+    let writer = tokio::spawn(transport::add_capabilities(framed, tokio::io::stdout(), extra));
+    Server::new(input, output, socket).serve(service).await;
+    // The server's half is dropped with it: the writer drains what is left and ends.
+    let _ = writer.await;
     shut_down.load(std::sync::atomic::Ordering::SeqCst)
 }

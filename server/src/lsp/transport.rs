@@ -150,6 +150,41 @@ fn invalid(id: Value, code: i64, message: &str) -> Vec<u8> {
     serde_json::to_vec(&request).unwrap_or_default()
 }
 
+/// Copy the server's framed output to `output`, adding `extra`'s entries to
+/// the initialize result's capabilities: tower-lsp 0.20's types predate LSP
+/// 3.18's `inlineCompletionProvider`. Every frame is flushed as it is written.
+pub async fn add_capabilities(
+    input: impl AsyncRead + Unpin,
+    mut output: impl AsyncWrite + Unpin,
+    extra: Value,
+) {
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    let mut patched = false;
+    while let Headers::Length(length) = read_headers(&mut reader).await {
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).await.is_err() {
+            break;
+        }
+        if !patched {
+            let extended = serde_json::from_slice::<Value>(&body).ok().and_then(|mut message| {
+                let capabilities = message.get_mut("result")?.get_mut("capabilities")?.as_object_mut()?;
+                for (key, value) in extra.as_object()? {
+                    capabilities.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+                serde_json::to_vec(&message).ok()
+            });
+            if let Some(extended) = extended {
+                body = extended;
+                patched = true;
+            }
+        }
+        if write_frame(&mut output, &body).await.is_err() {
+            return;
+        }
+    }
+    let _ = output.flush().await;
+}
+
 async fn write_frame(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::io::Result<()> {
     output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
     output.write_all(body).await?;
