@@ -493,7 +493,12 @@ fn splice(text: &str, range: &Range<usize>, new_text: &str) -> String {
 
 /// Syntax errors the edit adds: `None` when the new file has no more
 /// ERROR/MISSING nodes than the old one, else the first new one described.
-fn syntax_problem(language: &Language, old: &str, new_text: &str, range: Range<usize>) -> Option<String> {
+pub(crate) fn syntax_problem(
+    language: &Language,
+    old: &str,
+    new_text: &str,
+    range: Range<usize>,
+) -> Option<String> {
     let errors = |text: &str| -> Vec<(usize, String)> {
         let rope = Rope::from_str(text);
         let Some(tree) = parse(language, &rope, None) else { return Vec::new() };

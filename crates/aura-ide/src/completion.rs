@@ -5,7 +5,7 @@
 //! has after the cursor, and never something that adds syntax errors.
 
 use aura_config::FimTemplate;
-use aura_syntax::{parse, Language, Rope};
+use aura_syntax::{Language, Rope};
 
 /// Lines of context before and after the cursor sent to the model.
 pub const PREFIX_LINES: usize = 80;
@@ -99,35 +99,11 @@ pub fn suggestion(
     if out.trim().is_empty() {
         return None;
     }
-    if let Some(language) = language {
-        let errors = |rope: &Rope| parse(language, rope, None).map_or(usize::MAX, |t| syntax_errors(&t));
-        let mut with = text.clone();
-        let at = text.byte_to_char(cursor.offset);
-        with.insert(at, &out);
-        if errors(&with) > errors(text) {
-            return None;
-        }
+    let at = cursor.offset;
+    if language.is_some_and(|l| crate::ai::syntax_problem(l, &text.to_string(), &out, at..at).is_some()) {
+        return None;
     }
     Some(out)
-}
-
-fn syntax_errors(tree: &aura_syntax::tree_sitter::Tree) -> usize {
-    let mut count = 0;
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            count += 1;
-        }
-        if node.has_error() && cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return count;
-            }
-        }
-    }
 }
 
 #[cfg(test)]
