@@ -856,9 +856,7 @@ impl State {
     /// Publish a document's diagnostics again (or ask a pulling client to pull).
     async fn republish(&self, uri: &lsp::Url) {
         if self.pulls_diagnostics() {
-            if let Err(err) = self.client.workspace_diagnostic_refresh().await {
-                tracing::debug!("workspace/diagnostic/refresh: {err}");
-            }
+            self.refresh_pulled_diagnostics().await;
         } else {
             self.scheduler.schedule(self, uri.clone());
         }

@@ -76,6 +76,13 @@ impl State {
         self.pulls_diagnostics()
     }
 
+    /// Ask a pulling editor to pull every document's diagnostics again.
+    pub(crate) async fn refresh_pulled_diagnostics(&self) {
+        if let Err(err) = self.client.workspace_diagnostic_refresh().await {
+            tracing::debug!("workspace/diagnostic/refresh: {err}");
+        }
+    }
+
     pub(crate) fn supports_progress(&self) -> bool {
         self.flag(|c| c.supports_progress)
     }
@@ -402,12 +409,8 @@ impl LanguageServer for Backend {
         tokio::spawn(git::refresh_hotspots(self.state.clone()));
         self.state.review_saved(params.text_document.uri);
         if self.state.pulls_diagnostics() {
-            let client = self.state.client.clone();
-            tokio::spawn(async move {
-                if let Err(err) = client.workspace_diagnostic_refresh().await {
-                    tracing::debug!("workspace/diagnostic/refresh: {err}");
-                }
-            });
+            let state = self.state.clone();
+            tokio::spawn(async move { state.refresh_pulled_diagnostics().await });
         }
     }
 

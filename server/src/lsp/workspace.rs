@@ -238,8 +238,6 @@ pub(crate) async fn scan(state: State) {
     // Open documents put their live text back into the new index.
     state.scheduler.reschedule_all(&state);
     if keep_diagnostics {
-        if let Err(err) = state.client.workspace_diagnostic_refresh().await {
-            tracing::debug!("workspace/diagnostic/refresh: {err}");
-        }
+        state.refresh_pulled_diagnostics().await;
     }
 }
