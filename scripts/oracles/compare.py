@@ -8,6 +8,7 @@ every bucket can be explained in docs/metrics.md.
   scripts/oracles/compare.py radon [DIR]      cyclomatic vs radon (Python)
   scripts/oracles/compare.py complexipy [DIR] cognitive vs complexipy (Python)
   scripts/oracles/compare.py lizard DIR --lang java|go   cyclomatic vs lizard
+  scripts/oracles/compare.py eslint DIR [--lang typescript]  cyclomatic vs ESLint, cognitive vs sonarjs
   scripts/oracles/compare.py jscpd DIR        duplicated lines vs jscpd (--mode weak -k 50 -l 5)
 
 Oracles install into a virtualenv: scripts/oracles/setup.sh.
@@ -26,17 +27,31 @@ EXTS = {"python": (".py",), "java": (".java",), "go": (".go",), "c": (".c", ".h"
         "javascript": (".js", ".mjs", ".cjs")}
 
 
-def aura_functions(path, exclude=()):
+def aura_functions(path, exclude=(), unique=False):
+    """Aura's functions keyed by (file, start line). With unique, lines that
+    start more than one function are left out: matching by line cannot tell
+    which oracle figure belongs to which."""
     cmd = [AURA, "metrics", "--format", "json", path]
     for glob in exclude:
         cmd += ["--exclude", glob]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     result = {}
+    shared = set()
     for f in json.loads(out)["files"]:
         for fn in f["functions"]:
             key = (os.path.normpath(os.path.join(path, f["path"]) if not os.path.isabs(f["path"]) and not f["path"].startswith(path) else f["path"]), fn["start_line"])
+            if key in result:
+                shared.add(key)
             result.setdefault(key, fn)
+    if unique:
+        for key in shared:
+            del result[key]
     return result
+
+
+def source_lines(key, fn):
+    with open(key[0], encoding="utf-8", errors="replace") as f:
+        return f.read().splitlines()[fn["start_line"] - 1:fn["end_line"]]
 
 
 def report(name, pairs, metric, explain):
@@ -100,6 +115,77 @@ def radon(args):
     report("radon cyclomatic", pairs, "cyclomatic", explain)
 
 
+def python_features(path, line):
+    """Constructs in the function defined at `line` that Aura and complexipy
+    count differently by definition (docs/metrics.md), found with `ast`."""
+    import ast
+    tree = python_features.cache.get(path)
+    if tree is None:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            tree = python_features.cache[path] = ast.parse(f.read())
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == line:
+            break
+    else:
+        return set()
+    found = set()
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.ClassDef):
+            found.add("class")
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add("nested")
+            continue
+        if isinstance(n, ast.Call):
+            callee = n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
+            if callee == node.name:
+                found.add("recursion")
+        if isinstance(n, ast.BoolOp) and not getattr(n, "_aura_parent", "").startswith("BoolOp"):
+            # complexipy counts BoolOp nodes; aura counts runs of like
+            # operators read left to right. They differ when a nested
+            # operator splits a run (`a or (b and c) or d`: one Or node, two
+            # runs of `or`) or joins two (`(a or (b and c)) and d`).
+            ops, nodes = [], 0
+            pending = [n]
+            while pending:
+                item = pending.pop()
+                if isinstance(item, str):
+                    ops.append(item)
+                elif isinstance(item, ast.BoolOp):
+                    nodes += 1
+                    op = type(item.op).__name__
+                    seq = []
+                    for i, v in enumerate(item.values):
+                        if i:
+                            seq.append(op)
+                        seq.append(v)
+                    pending.extend(reversed(seq))
+            runs = sum(1 for i, op in enumerate(ops) if i == 0 or ops[i - 1] != op)
+            if runs != nodes:
+                found.add("split run")
+        if isinstance(n, ast.Lambda):
+            found.add("lambda")
+        if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            found.add("comprehension")
+        if isinstance(n, (ast.BoolOp, ast.IfExp)):
+            parent = getattr(n, "_aura_parent", "")
+            if parent == "Call.func" or parent.split(".")[0] in ("BinOp", "UnaryOp", "Compare", "Subscript", "Attribute", "JoinedStr",
+                                "FormattedValue", "Starred", "keyword", "Tuple", "Dict", "Await"):
+                found.add("buried")
+        if isinstance(n, ast.IfExp):
+            found.add("conditional expression")
+        for field, value in ast.iter_fields(n):
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, ast.AST):
+                    child._aura_parent = f"{type(n).__name__}.{field}"
+                    stack.append(child)
+    return found
+
+
+python_features.cache = {}
+
+
 def complexipy(args):
     """Cognitive complexity against complexipy (its own Rust implementation of
     the SonarSource paper for Python), function by function."""
@@ -123,20 +209,106 @@ def complexipy(args):
                     pairs.append(((path, fn.line_start), mine["cognitive"], fn.complexity, fn.name))
 
     def explain(key, a, o):
-        fn = ours[(os.path.normpath(key[0]), key[1])]
-        with open(key[0], encoding="utf-8", errors="replace") as f:
-            body = f.read().splitlines()[fn["start_line"]:fn["end_line"]]
-        if a < o and any(l.lstrip().startswith(("def ", "async def ")) for l in body):
-            return "nested function: complexipy adds its complexity to the enclosing one, aura reports it separately"
-        if a < o and any("lambda" in l for l in body):
+        try:
+            found = python_features(*key)
+        except SyntaxError:
+            return "file ast cannot parse"
+        sign = f"aura {'+' if a > o else '-'}{abs(a - o)}"
+        if "class" in found and a > o:
+            return "class body inside the function: complexipy skips it, aura counts its statements"
+        if "recursion" in found and a < o:
+            return "recursive call: complexipy adds +1 (the white paper's recursion), aura does not detect recursion"
+        if "split run" in found:
+            return ("and/or runs split or joined by nesting ((a or (b and c)) and d): complexipy counts "
+                    "BoolOp nodes, aura runs in reading order as the white paper and SonarJS do")
+        if "nested" in found and a < o:
+            return "nested def/class: complexipy adds its structures to the enclosing function, aura reports it on its own"
+        if "lambda" in found and a < o:
             return "lambda: complexipy counts structures inside lambdas toward the enclosing function"
-        if any(" if " in l and " else " in l for l in body):
-            return f"conditional expression present: aura {'+' if a > o else '-'}{abs(a - o)}"
-        if any(("[" in l or "(" in l) and " for " in l for l in body):
-            return f"comprehension present: aura {'+' if a > o else '-'}{abs(a - o)}"
+        if "comprehension" in found and a < o:
+            return "comprehension: complexipy counts its for/if clauses, aura's table does not"
+        if "buried" in found and a > o:
+            return ("and/or or a conditional expression inside another expression (a + (x or y), "
+                    "f'{a if b else c}'): complexipy does not visit it")
+        if "conditional expression" in found:
+            return f"conditional expression present: {sign}"
+        return f"unexplained: {sign}"
+
+    exact, total = report("complexipy cognitive", pairs, "cognitive", explain)
+    plain = [(k, a, o, n) for k, a, o, n in pairs
+             if not python_features(*k) & {"nested", "lambda", "comprehension"}]
+    same = sum(1 for _, a, o, _ in plain if a == o)
+    print(f"functions without nested defs, lambdas or comprehensions: exact {same}/{len(plain)} "
+          f"= {100.0 * same / max(len(plain), 1):.2f}%")
+
+
+def files_with(root, exts, skip=("node_modules", "__pycache__", "site-packages")):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip)
+        for name in sorted(filenames):
+            if name.endswith(exts):
+                yield os.path.join(dirpath, name)
+
+
+def eslint(args):
+    """Cyclomatic against ESLint's `complexity` (classic) and cognitive against
+    eslint-plugin-sonarjs S3776, for JavaScript or TypeScript."""
+    root = os.path.realpath(args.dir)
+    exts = (".ts", ".mts", ".cts") if args.lang == "typescript" else (".js", ".mjs", ".cjs")
+    skip = ("__pycache__",) if args.deps else ("node_modules", "__pycache__")
+    files = [f for f in files_with(root, exts, skip) if not f.endswith(".d.ts")]
+    npm = os.path.join(ROOT, ".oracles/npm")
+    script = os.path.join(ROOT, "scripts/oracles/eslint_metrics.mjs")
+    theirs = {}
+    shared = set()
+    for i in range(0, len(files), 200):
+        out = subprocess.run(["node", script, *files[i:i + 200]], cwd=npm, capture_output=True,
+                             text=True, check=True).stdout
+        for line in out.splitlines():
+            f = json.loads(line)
+            key = (os.path.normpath(f["file"]), f["start"])
+            if key in theirs:
+                shared.add(key)
+            theirs[key] = f
+    for key in shared:
+        del theirs[key]
+    ours = aura_functions(root, exclude=() if args.deps else ("node_modules",), unique=True)
+    ours = {k: v for k, v in ours.items() if k[0].endswith(exts)}
+    print(f"{args.lang}: {len(files)} files; ESLint found {len(theirs) + len(shared)} functions, "
+          f"aura {len(ours)}; {len(shared)} lines start two or more functions and are left out")
+    only = [k for k in theirs if k not in ours]
+    print(f"  ESLint-only {len(only)}, aura-only {len([k for k in ours if k not in theirs])}")
+    for k in only[:3]:
+        print(f"    ESLint-only e.g. {k[0]}:{k[1]}")
+    both = [k for k in theirs if k in ours]
+
+    def differences(f):
+        return f["defaults"] + f["optional"] + f["logicalAssign"]
+
+    raw = [(k, ours[k]["cyclomatic"], theirs[k]["cyclomatic"], ours[k]["name"]) for k in both]
+    exact = sum(1 for _, a, o, _ in raw if a == o)
+    print(f"ESLint complexity, raw: exact {exact}/{len(raw)} = {100.0 * exact / max(len(raw), 1):.2f}% "
+          f"(ESLint also counts default values, ?. and logical assignment)")
+
+    def explain_cyclomatic(key, a, o):
         return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
 
-    report("complexipy cognitive", pairs, "cognitive", explain)
+    pairs = [(k, ours[k]["cyclomatic"], theirs[k]["cyclomatic"] - differences(theirs[k]), ours[k]["name"])
+             for k in both]
+    report("ESLint complexity less its documented extras", pairs, "cyclomatic", explain_cyclomatic)
+
+    def explain_cognitive(key, a, o):
+        if a < o and theirs[key]["sonarLeaks"]:
+            return ("a function as a branch of ?: - S3776 then counts one nesting level too many "
+                    "for the rest of the enclosing function (its listeners' order)")
+        return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
+
+    pairs = [(k, ours[k]["cognitive"], theirs[k]["cognitive"], ours[k]["name"]) for k in both]
+    exact = sum(1 for _, a, o, _ in pairs if a == o)
+    print(f"sonarjs cognitive, raw: exact {exact}/{len(pairs)} = {100.0 * exact / max(len(pairs), 1):.2f}% "
+          f"(S3776 does not count runs of || and ??)")
+    pairs = [(k, ours[k]["cognitive"], theirs[k]["cognitive"] + theirs[k]["orRuns"], ours[k]["name"]) for k in both]
+    report("sonarjs cognitive with || and ?? runs counted", pairs, "cognitive", explain_cognitive)
 
 
 def jscpd(args):
@@ -206,11 +378,15 @@ def main():
     p.add_argument("--site", default=None)
     p = sub.add_parser("complexipy")
     p.add_argument("dir", nargs="?", default=sysconfig.get_paths()["stdlib"])
+    p = sub.add_parser("eslint")
+    p.add_argument("dir")
+    p.add_argument("--lang", choices=("javascript", "typescript"), default="javascript")
+    p.add_argument("--deps", action="store_true", help="include node_modules (bundled dependencies)")
     p = sub.add_parser("jscpd")
     p.add_argument("dir")
     p.add_argument("--format", default="python", help="jscpd format name (python, javascript, go, ...)")
     args = parser.parse_args()
-    {"radon": radon, "complexipy": complexipy, "jscpd": jscpd}[args.tool](args)
+    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "jscpd": jscpd}[args.tool](args)
 
 
 if __name__ == "__main__":

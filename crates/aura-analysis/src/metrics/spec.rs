@@ -451,6 +451,8 @@ pub(crate) mod class {
     pub const DECORATION: u32 = 1 << 23;
     /// A token that closes a bracket; not a Halstead operator (its opener is).
     pub const CLOSER: u32 = 1 << 24;
+    /// Structures whose body is nested one level deeper for cognitive complexity.
+    pub const NESTS_BODY: u32 = IF | ELIF | LOOP | NESTING_ONLY | CATCH | TERNARY;
 }
 
 /// A spec resolved against one grammar: classes by kind id and the field ids it needs.
@@ -465,6 +467,11 @@ pub(crate) struct Resolved {
     pub field_value: Option<std::num::NonZeroU16>,
     pub field_pattern: Option<std::num::NonZeroU16>,
     pub field_label: Option<std::num::NonZeroU16>,
+    /// Fields that hold a structure's header rather than its body (an `if`'s
+    /// condition, a loop's iterable, a `switch`'s subject, a ternary's test).
+    /// What they hold is not nested in the structure: SonarSource's own
+    /// implementations and complexipy raise nesting for bodies only.
+    pub header_fields: Vec<std::num::NonZeroU16>,
 }
 
 impl Resolved {
@@ -579,5 +586,9 @@ fn resolve(language: &Language, spec: &'static Spec) -> Resolved {
         field_value: ts.field_id_for_name("value"),
         field_pattern: ts.field_id_for_name("pattern"),
         field_label: ts.field_id_for_name("label"),
+        header_fields: ["condition", "value", "left", "right", "initializer", "increment", "update", "init", "subject"]
+            .iter()
+            .filter_map(|name| ts.field_id_for_name(name))
+            .collect(),
     }
 }

@@ -130,6 +130,16 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether `node` is the header of its parent structure (see
+    /// `Resolved::header_fields`). Python's `a if test else b` names no
+    /// fields: its test is the child after the `if` keyword.
+    fn is_header(&self, node: Node<'_>, field: Option<NonZeroU16>, parent_class: u32) -> bool {
+        match field {
+            Some(f) => self.r.header_fields.contains(&f),
+            None => parent_class & TERNARY != 0 && node.prev_sibling().is_some_and(|prev| prev.kind() == "if"),
+        }
+    }
+
     /// Counts `node` and pushes its entry; returns whether to walk its children.
     fn enter(&mut self, node: Node<'_>, field: Option<NonZeroU16>) -> bool {
         let c = self.r.class(node.kind_id());
@@ -150,6 +160,9 @@ impl Walker<'_> {
         let mut frame = p.frame;
         let mut level = if p.class & (IF | ELIF) != 0 && (is_alternative || c & (ELSE | ELIF) != 0)
             || p.else_wrapper && c & IF != 0
+            || p.class & NESTS_BODY != 0 && self.is_header(node, field, p.class)
+            // A loop's `else` runs after the loop, not inside it.
+            || p.class & LOOP != 0 && is_alternative
         {
             p.level
         } else {
@@ -168,8 +181,7 @@ impl Walker<'_> {
         let else_wrapper = c & ELSE != 0
             && under_if
             && r.spec.elifs.is_empty()
-            && node.named_child_count() == 1
-            && node.named_child(0).is_some_and(|child| r.class(child.kind_id()) & IF != 0);
+            && only_if_inside(node, r);
 
         let mut cyclomatic = 0;
         let mut cognitive = 0;
@@ -505,6 +517,14 @@ fn lines_in(flags: &[u8], start: usize, end: usize) -> Lines {
         comment: count(&|f| f & COMMENT_LINE != 0),
         blank: count(&|f| f == 0),
     }
+}
+
+/// Whether an `else` holds nothing but an `if`: comments between the two
+/// (`else /* why */ if`) are extras and do not make it a plain `else`.
+fn only_if_inside(node: Node<'_>, r: &Resolved) -> bool {
+    let mut cursor = node.walk();
+    let mut code = node.named_children(&mut cursor).filter(|child| !child.is_extra());
+    matches!((code.next(), code.next()), (Some(child), None) if r.class(child.kind_id()) & IF != 0)
 }
 
 fn has_label(node: Node<'_>, r: &Resolved) -> bool {

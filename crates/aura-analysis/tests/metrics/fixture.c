@@ -3,6 +3,17 @@
 /* expect: plain cc=1 cog=0 params=0 exits=1 */
 int plain(void) { return 0; }
 
+/* A comment between `else` and `if` leaves it an `else if`. */
+/* expect: else_comment_if cc=3 cog=2 nest=1 params=1 exits=3 */
+int else_comment_if(int x) {
+    if (x > 0) {
+        return 1;
+    } else /* negative */ if (x < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 /* expect: else_if cc=3 cog=3 nest=1 params=1 exits=3 */
 int else_if(int x) {
     if (x > 0) {

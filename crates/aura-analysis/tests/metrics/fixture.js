@@ -16,6 +16,26 @@ function elseIf(x) {
   }
 }
 
+// A comment between `else` and `if` leaves it an `else if`: +1 without nesting, and no +1 for an `else`.
+// expect: elseCommentIf cc=3 cog=2 nest=1 params=1 exits=2
+function elseCommentIf(x) {
+  if (x > 0) {
+    return 1;
+  } else /* negative */ if (x < 0) {
+    return -1;
+  }
+}
+
+// A condition is not nested in its structure: the ternary in the `if`
+// test scores +1, the one in the returned ternary's test +2 (the `if` body)
+// and the one in its branch +3.
+// expect: headerTernaries cc=6 cog=9 nest=1 params=2 exits=1
+function headerTernaries(a, b) {
+  if (a ? b : 1) {
+    return a[b ? 0 : 1] ? (b ? 1 : 2) : 3;
+  }
+}
+
 // expect: loops cc=5 cog=10 nest=4 params=1
 function loops(items) {
   for (const a of items) {

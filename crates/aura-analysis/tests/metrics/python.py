@@ -26,12 +26,15 @@ def nested_loops(rows, limit):
     return rows
 
 
-# expect: loop_else cc=3 cog=1 nest=1
+# A loop's `else` runs after the loop: an `if` in it adds no cognitive
+# nesting, though it sits two statements deep (nest=2).
+# expect: loop_else cc=4 cog=2 nest=2
 def loop_else(items):
     for item in items:
         print(item)
     else:
-        print("done")
+        if items:
+            print("done")
 
 
 # expect: try_except cc=4 cog=2 nest=1 exits=2
@@ -58,6 +61,14 @@ def booleans(a, b, c, d):
 # expect: comprehension cc=4 cog=0
 def comprehension(xs):
     return [x for x in xs if x if x > 1]
+
+
+# Headers are not nested: the conditional in the `if` test scores +1 and
+# the one in the outer conditional's test +2 (the `if` body), not +3.
+# expect: header_conditionals cc=5 cog=6 nest=1 params=3 exits=1
+def header_conditionals(a, b, c):
+    if (a if b else c):
+        return a if (b if c else a) else c
 
 
 # expect: ternary_lambda cc=3 cog=3
@@ -98,7 +109,7 @@ def separators(a, /, b, *, c, **kw):
 
 
 class Shape:
-    # expect: area line=103 cc=1 params=1 loc=3 sloc=2 comment=1
+    # expect: area line=114 cc=1 params=1 loc=3 sloc=2 comment=1
     @property
     def area(self):
         # a comment line
