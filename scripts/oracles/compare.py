@@ -169,18 +169,24 @@ def python_features(path, line):
         if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             found.add("comprehension")
         if isinstance(n, (ast.BoolOp, ast.IfExp)):
-            parent = getattr(n, "_aura_parent", "")
-            if parent == "Call.func" or parent.split(".")[0] in ("BinOp", "UnaryOp", "Compare", "Subscript", "Attribute", "JoinedStr",
-                                "FormattedValue", "Starred", "keyword", "Tuple", "Dict", "Await"):
+            if getattr(n, "_aura_buried", False):
                 found.add("buried")
         if isinstance(n, ast.IfExp):
             found.add("conditional expression")
+        buried = not isinstance(n, ast.stmt) and (getattr(n, "_aura_buried", False) or isinstance(n, (
+            ast.BinOp, ast.UnaryOp, ast.Compare, ast.Subscript, ast.Attribute, ast.JoinedStr,
+            ast.FormattedValue, ast.Starred, ast.Tuple, ast.Dict, ast.Await, ast.keyword)))
         for field, value in ast.iter_fields(n):
             for child in value if isinstance(value, list) else [value]:
                 if isinstance(child, ast.AST):
                     child._aura_parent = f"{type(n).__name__}.{field}"
+                    # complexipy does not look inside these expressions, nor
+                    # at what a call's callee or a comprehension's iterable holds.
+                    child._aura_buried = buried or (isinstance(n, ast.Call) and field == "func") \
+                        or (isinstance(n, ast.comprehension) and field == "iter")
                     stack.append(child)
     return found
+
 
 
 python_features.cache = {}
@@ -228,8 +234,8 @@ def complexipy(args):
         if "comprehension" in found and a < o:
             return "comprehension: complexipy counts its for/if clauses, aura's table does not"
         if "buried" in found and a > o:
-            return ("and/or or a conditional expression inside another expression (a + (x or y), "
-                    "f'{a if b else c}'): complexipy does not visit it")
+            return ("and/or or a conditional expression inside another expression or a keyword "
+                    "argument (a + (x or y), f(k=a if b else c)): complexipy does not visit it")
         if "conditional expression" in found:
             return f"conditional expression present: {sign}"
         return f"unexplained: {sign}"
@@ -290,7 +296,15 @@ def eslint(args):
     print(f"ESLint complexity, raw: exact {exact}/{len(raw)} = {100.0 * exact / max(len(raw), 1):.2f}% "
           f"(ESLint also counts default values, ?. and logical assignment)")
 
+    def extent(key):
+        if theirs[key]["end"] != ours[key]["end_line"]:
+            return ("the parsers disagree on where the function ends (tree-sitter's grammar reads "
+                    "the code differently): a parse difference, not a counting one")
+        return None
+
     def explain_cyclomatic(key, a, o):
+        if extent(key):
+            return extent(key)
         return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
 
     pairs = [(k, ours[k]["cyclomatic"], theirs[k]["cyclomatic"] - differences(theirs[k]), ours[k]["name"])
@@ -298,6 +312,8 @@ def eslint(args):
     report("ESLint complexity less its documented extras", pairs, "cyclomatic", explain_cyclomatic)
 
     def explain_cognitive(key, a, o):
+        if extent(key):
+            return extent(key)
         if a < o and theirs[key]["sonarLeaks"]:
             return ("a function as a branch of ?: - S3776 then counts one nesting level too many "
                     "for the rest of the enclosing function (its listeners' order)")
