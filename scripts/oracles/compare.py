@@ -9,6 +9,7 @@ every bucket can be explained in docs/metrics.md.
   scripts/oracles/compare.py complexipy [DIR] cognitive vs complexipy (Python)
   scripts/oracles/compare.py lizard DIR --lang java|go   cyclomatic vs lizard
   scripts/oracles/compare.py eslint DIR [--lang typescript]  cyclomatic vs ESLint, cognitive vs sonarjs
+  scripts/oracles/compare.py pmccabe DIR      cyclomatic vs pmccabe (C)
   scripts/oracles/compare.py jscpd DIR        duplicated lines vs jscpd (--mode weak -k 50 -l 5)
 
 Oracles install into a virtualenv: scripts/oracles/setup.sh.
@@ -47,6 +48,21 @@ def aura_functions(path, exclude=(), unique=False):
         for key in shared:
             del result[key]
     return result
+
+
+def parse_errors(root):
+    """Lines where tree-sitter reported ERROR or MISSING nodes (AUR001), by file."""
+    import tempfile
+    env = dict(os.environ, XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="aura-cfg-"), AURA_RULES_SELECT='["AUR001"]')
+    out = subprocess.run([AURA, "check", "--format", "json", "--no-progress", "--fail-on", "never", root],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    errors = collections.defaultdict(set)
+    for f in json.loads(out)["files"]:
+        path = os.path.normpath(f["path"] if os.path.isabs(f["path"]) else os.path.join(root, f["path"]))
+        for d in f["diagnostics"]:
+            r = d["range"]
+            errors[path].update(range(r["start"]["line"], r["end"]["line"] + 1))
+    return errors
 
 
 def source_lines(key, fn):
@@ -327,6 +343,115 @@ def eslint(args):
     report("sonarjs cognitive with || and ?? runs counted", pairs, "cognitive", explain_cognitive)
 
 
+def lizard(args):
+    """Cyclomatic against lizard (its own token-based reader) for Java or Go."""
+    import csv
+    root = os.path.realpath(args.dir)
+    exts = {"java": (".java",), "go": (".go",)}[args.lang]
+    lizard_bin = os.path.join(ROOT, ".oracles/bin/lizard")
+    out = subprocess.run([lizard_bin, "--csv", "-l", args.lang, root], capture_output=True, text=True).stdout
+    theirs = {}
+    shared = set()
+    every = collections.defaultdict(list)
+    for row in csv.reader(out.splitlines()):
+        # NLOC, CCN, tokens, params, length, location, file, name, long name, start, end
+        if len(row) < 11 or not row[1].isdigit():
+            continue
+        key = (os.path.normpath(row[6]), int(row[9]))
+        every[key[0]].append((int(row[9]), int(row[10]), int(row[1])))
+        if key in theirs:
+            shared.add(key)
+        theirs[key] = (int(row[1]), row[7], int(row[10]))
+    for key in shared:
+        del theirs[key]
+    everything_ours = aura_functions(root)
+    ours = aura_functions(root, unique=True)
+    ours = {k: v for k, v in ours.items() if k[0].endswith(exts)}
+
+    def inlined(key):
+        """Decisions lizard gives to closures (Go function literals, Java
+        lambdas) that aura's table counts in the enclosing function."""
+        fn = ours[key]
+        return sum(ccn - 1 for start, end, ccn in every[key[0]]
+                   if fn["start_line"] < start and end <= fn["end_line"]
+                   and (key[0], start) not in everything_ours)
+    errors = parse_errors(root)
+    print(f"{args.lang}: lizard found {len(theirs)} functions, aura {len(ours)}; "
+          f"lizard-only {len([k for k in theirs if k not in ours])}, aura-only {len([k for k in ours if k not in theirs])}")
+
+    def explain(key, a, o):
+        fn = ours[key]
+        if any(fn["start_line"] <= line <= fn["end_line"] for line in errors.get(key[0], ())):
+            return "tree-sitter could not parse part of the function (AUR001 inside it)"
+        if theirs[key][2] != fn["end_line"]:
+            return "the tools disagree on where the function ends: a parse difference, not a counting one"
+        import re
+        text = "\n".join(source_lines(key, fn))
+        if args.lang == "java" and a < o and re.search(r"\bclass\s+\w+|new\s+[\w.<>]+\s*\([^)]*\)\s*\{", text):
+            return ("local or anonymous class inside the method: lizard adds its methods' decisions "
+                    "to the enclosing method, aura measures them as methods of their own")
+        if args.lang == "java" and a < o and re.search(r"<\s*\?|,\s*\?\s*(extends|super)\b", text):
+            return "generic wildcard (Collection<? extends T>): lizard counts its `?` as a conditional"
+        return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
+
+    pairs = [(k, ours[k]["cyclomatic"], v[0], v[1]) for k, v in theirs.items() if k in ours]
+    exact = sum(1 for _, a, o, _ in pairs if a == o)
+    print(f"lizard {args.lang} cyclomatic, raw: exact {exact}/{len(pairs)} = {100.0 * exact / max(len(pairs), 1):.2f}% "
+          f"(lizard measures closures on their own)")
+    pairs = [(k, ours[k]["cyclomatic"], v[0] + inlined(k), v[1]) for k, v in theirs.items() if k in ours]
+    report(f"lizard {args.lang} cyclomatic with closures counted in their enclosing function", pairs,
+           "cyclomatic", explain)
+
+
+def pmccabe(args):
+    """Cyclomatic against pmccabe's traditional McCabe figure (every `case`
+    counts; its first, "modified" figure counts a whole switch as 1)."""
+    root = os.path.realpath(args.dir)
+    files = list(files_with(root, (".c",)))
+    theirs = {}
+    shared = set()
+    for i in range(0, len(files), 200):
+        out = subprocess.run(["pmccabe", *files[i:i + 200]], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            # modified, traditional, statements, first line, lines, "file(def line): name"
+            parts = line.split("\t")
+            if len(parts) < 6:
+                continue
+            where, _, name = parts[5].partition(": ")
+            path = where[:where.rindex("(")]
+            key = (os.path.normpath(path), int(parts[3]))
+            if key in theirs:
+                shared.add(key)
+            theirs[key] = (int(parts[1]), name, int(parts[3]) + int(parts[4]) - 1)
+    for key in shared:
+        del theirs[key]
+    ours = aura_functions(root, unique=True)
+    ours = {k: v for k, v in ours.items() if k[0].endswith(".c")}
+    errors = parse_errors(root)
+    print(f"c: {len(files)} files; pmccabe found {len(theirs)} functions, aura {len(ours)}; "
+          f"pmccabe-only {len([k for k in theirs if k not in ours])}, aura-only {len([k for k in ours if k not in theirs])}")
+
+    def explain(key, a, o):
+        if theirs[key][2] != ours[key]["end_line"]:
+            return ("the tools disagree on where the function ends (pmccabe's own C scanner vs "
+                    "tree-sitter): a parse difference, not a counting one")
+        fn = ours[key]
+        if any(fn["start_line"] <= line <= fn["end_line"] for line in errors.get(key[0], ())):
+            return "tree-sitter could not parse part of the function (AUR001 inside it: unexpanded macros)"
+        if any(k[0] == key[0] and fn["start_line"] < k[1] <= fn["end_line"]
+               and v["name"] in ("if", "while", "for", "switch", "return") for k, v in ours.items()):
+            return ("an unexpanded macro statement (Py_END_ALLOW_THREADS if (...) {...}) that "
+                    "tree-sitter reads as a nested function named `if`")
+        text = "\n".join(source_lines(key, fn))
+        if a > o and ("#if" in text or "#else" in text):
+            return ("#if/#else inside: pmccabe reads the first branch only, tree-sitter keeps "
+                    "every branch and aura counts them all")
+        return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
+
+    pairs = [(k, ours[k]["cyclomatic"], v[0], v[1]) for k, v in theirs.items() if k in ours]
+    report("pmccabe traditional McCabe", pairs, "cyclomatic", explain)
+
+
 def jscpd(args):
     """Duplicated-line Jaccard between jscpd's weak mode and AUR401 on one tree.
 
@@ -398,11 +523,16 @@ def main():
     p.add_argument("dir")
     p.add_argument("--lang", choices=("javascript", "typescript"), default="javascript")
     p.add_argument("--deps", action="store_true", help="include node_modules (bundled dependencies)")
+    p = sub.add_parser("lizard")
+    p.add_argument("dir")
+    p.add_argument("--lang", choices=("java", "go"), required=True)
+    p = sub.add_parser("pmccabe")
+    p.add_argument("dir")
     p = sub.add_parser("jscpd")
     p.add_argument("dir")
     p.add_argument("--format", default="python", help="jscpd format name (python, javascript, go, ...)")
     args = parser.parse_args()
-    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "jscpd": jscpd}[args.tool](args)
+    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "lizard": lizard, "pmccabe": pmccabe, "jscpd": jscpd}[args.tool](args)
 
 
 if __name__ == "__main__":
