@@ -10,6 +10,7 @@ every bucket can be explained in docs/metrics.md.
   scripts/oracles/compare.py lizard DIR --lang java|go   cyclomatic vs lizard
   scripts/oracles/compare.py eslint DIR [--lang typescript]  cyclomatic vs ESLint, cognitive vs sonarjs
   scripts/oracles/compare.py pmccabe DIR      cyclomatic vs pmccabe (C)
+  scripts/oracles/compare.py security [FILES]  precision/recall per rule vs bandit, detect-secrets
   scripts/oracles/compare.py jscpd DIR        duplicated lines vs jscpd (--mode weak -k 50 -l 5)
 
 Oracles install into a virtualenv: scripts/oracles/setup.sh.
@@ -452,6 +453,77 @@ def pmccabe(args):
     report("pmccabe traditional McCabe", pairs, "cyclomatic", explain)
 
 
+# bandit's tests by the Aura rule that covers the same weakness.
+BANDIT = {
+    "AUR301": ("B105", "B106", "B107"),
+    "AUR302": ("B102", "B307"),
+    "AUR303": ("B608",),
+    "AUR304": ("B602", "B604", "B605"),
+    "AUR305": ("B303", "B324"),
+    "AUR306": ("B311",),
+    "AUR307": ("B323", "B501", "B502", "B503", "B504"),
+    "AUR308": ("B301", "B302", "B403", "B506"),
+    "AUR309": tuple(f"B{n}" for n in (*range(313, 321), *range(405, 411))),
+}
+
+
+def security(args):
+    """Precision and recall per rule for Aura, bandit and detect-secrets on
+    labelled fixtures (`want: CODE` marks each line that should be flagged)."""
+    import re
+    import tempfile
+    files = [os.path.realpath(f) for f in args.files]
+    truth = collections.defaultdict(set)
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                for code in re.findall(r"want: (AUR\d+)", line):
+                    truth[code].add((path, n))
+    found = {"aura": collections.defaultdict(set), "bandit": collections.defaultdict(set),
+             "detect-secrets": collections.defaultdict(set)}
+    env = dict(os.environ, XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="aura-cfg-"), AURA_RULES_SELECT='["AUR3"]')
+    out = subprocess.run([AURA, "check", "--format", "json", "--no-progress", "--fail-on", "never", *files],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    for f in json.loads(out)["files"]:
+        for d in f["diagnostics"]:
+            found["aura"][d["code"]].add((os.path.realpath(f["path"]), d["range"]["start"]["line"]))
+    py = [f for f in files if f.endswith(".py")]
+    out = subprocess.run([os.path.join(ROOT, ".oracles/bin/bandit"), "-f", "json", "-q", *py],
+                         capture_output=True, text=True).stdout
+    for r in json.loads(out)["results"]:
+        for code, tests in BANDIT.items():
+            if r["test_id"] in tests:
+                found["bandit"][code].add((os.path.realpath(r["filename"]), r["line_number"]))
+    out = subprocess.run([os.path.join(ROOT, ".oracles/bin/detect-secrets"), "scan", *files],
+                         capture_output=True, text=True, check=True).stdout
+    for path, secrets_found in json.loads(out)["results"].items():
+        for secret in secrets_found:
+            found["detect-secrets"]["AUR301"].add((os.path.realpath(path), secret["line_number"]))
+    print(f"{sum(len(v) for v in truth.values())} labelled positives in {len(files)} files")
+    print(f"{'rule':8} {'tool':15} {'TP':>3} {'FP':>3} {'FN':>3} {'precision':>9} {'recall':>6}")
+    for code in sorted(truth):
+        for tool in ("aura", "bandit", "detect-secrets"):
+            if tool == "detect-secrets" and code != "AUR301":
+                continue
+            if tool == "bandit" and code not in BANDIT:
+                continue
+            got = found[tool][code]
+            if tool == "bandit":
+                got = {g for g in got if g[0].endswith(".py")}
+                want = {t for t in truth[code] if t[0].endswith(".py")}
+            else:
+                want = truth[code]
+            tp, fp, fn = len(got & want), len(got - want), len(want - got)
+            precision = tp / (tp + fp) if tp + fp else float("nan")
+            recall = tp / (tp + fn) if tp + fn else float("nan")
+            print(f"{code:8} {tool:15} {tp:3} {fp:3} {fn:3} {precision:9.2f} {recall:6.2f}")
+            if args.verbose:
+                for path, line in sorted(got - want):
+                    print(f"           false positive {os.path.basename(path)}:{line}")
+                for path, line in sorted(want - got):
+                    print(f"           missed {os.path.basename(path)}:{line}")
+
+
 def jscpd(args):
     """Duplicated-line Jaccard between jscpd's weak mode and AUR401 on one tree.
 
@@ -528,11 +600,14 @@ def main():
     p.add_argument("--lang", choices=("java", "go"), required=True)
     p = sub.add_parser("pmccabe")
     p.add_argument("dir")
+    p = sub.add_parser("security")
+    p.add_argument("files", nargs="*", default=[os.path.join(ROOT, "crates/aura-analysis/tests/security/labelled.py")])
+    p.add_argument("-v", "--verbose", action="store_true")
     p = sub.add_parser("jscpd")
     p.add_argument("dir")
     p.add_argument("--format", default="python", help="jscpd format name (python, javascript, go, ...)")
     args = parser.parse_args()
-    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "lizard": lizard, "pmccabe": pmccabe, "jscpd": jscpd}[args.tool](args)
+    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "lizard": lizard, "pmccabe": pmccabe, "security": security, "jscpd": jscpd}[args.tool](args)
 
 
 if __name__ == "__main__":

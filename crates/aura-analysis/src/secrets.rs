@@ -105,11 +105,31 @@ pub fn is_secret_name(name: &str) -> bool {
     ]
     .iter()
     .any(|k| lower.contains(k))
+        // Names about a credential rather than holding one: `secret_name`,
+        // `TOKEN_HEADER`, `password_prompt`, `token_url`.
+        && ![
+            "_name", "_header", "_url", "_uri", "_path", "_file", "_prompt", "_hint", "_label", "_field", "_type",
+            "_env", "_var", "_endpoint", "_length", "_len",
+        ]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+}
+
+/// Whether `value` reads as words (`Authorization`, `prod/db/password`,
+/// `session-id`): every segment between separators is a lower-case,
+/// capitalised or upper-case word without digits.
+fn is_wordy(value: &str) -> bool {
+    value.split(['/', '_', '-', '.', ':']).all(|segment| {
+        let rest = segment.get(1..).unwrap_or("");
+        segment.chars().all(|c| c.is_ascii_alphabetic())
+            && (rest.chars().all(|c| c.is_ascii_lowercase())
+                || segment.chars().all(|c| c.is_ascii_uppercase()))
+    })
 }
 
 /// Whether `value` looks like a real credential rather than a placeholder.
 pub fn looks_random(value: &str) -> bool {
-    if value.len() < 8 || value.contains(char::is_whitespace) || entropy(value) < 3.0 {
+    if value.len() < 8 || value.contains(char::is_whitespace) || entropy(value) < 3.0 || is_wordy(value) {
         return false;
     }
     let placeholder = [
@@ -164,5 +184,17 @@ mod tests {
         assert!(!looks_random("changeme123"));
         assert!(!looks_random("password"));
         assert!(is_secret_name("DB_PASSWORD") && is_secret_name("apiKey") && !is_secret_name("username"));
+    }
+
+    #[test]
+    fn names_about_secrets_and_wordy_values_are_not_secrets() {
+        assert!(
+            !is_secret_name("secret_name") && !is_secret_name("TOKEN_HEADER") && !is_secret_name("token_url")
+        );
+        assert!(!looks_random("Authorization") && !looks_random("prod/db/password"));
+        assert!(!looks_random("session-id-cookie"));
+        assert!(
+            looks_random("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLmN3vT") && looks_random("Tr0ub4dor&3xK9qLm")
+        );
     }
 }

@@ -586,9 +586,19 @@ fn resolve(language: &Language, spec: &'static Spec) -> Resolved {
         field_value: ts.field_id_for_name("value"),
         field_pattern: ts.field_id_for_name("pattern"),
         field_label: ts.field_id_for_name("label"),
-        header_fields: ["condition", "value", "left", "right", "initializer", "increment", "update", "init", "subject"]
-            .iter()
-            .filter_map(|name| ts.field_id_for_name(name))
-            .collect(),
+        header_fields: [
+            "condition",
+            "value",
+            "left",
+            "right",
+            "initializer",
+            "increment",
+            "update",
+            "init",
+            "subject",
+        ]
+        .iter()
+        .filter_map(|name| ts.field_id_for_name(name))
+        .collect(),
     }
 }

@@ -136,7 +136,9 @@ impl Walker<'_> {
     fn is_header(&self, node: Node<'_>, field: Option<NonZeroU16>, parent_class: u32) -> bool {
         match field {
             Some(f) => self.r.header_fields.contains(&f),
-            None => parent_class & TERNARY != 0 && node.prev_sibling().is_some_and(|prev| prev.kind() == "if"),
+            None => {
+                parent_class & TERNARY != 0 && node.prev_sibling().is_some_and(|prev| prev.kind() == "if")
+            }
         }
     }
 
@@ -178,10 +180,7 @@ impl Walker<'_> {
         let is_else_if = c & IF != 0 && (p.else_wrapper || p.class & IF != 0 && is_alternative);
         let under_if = p.class & (IF | ELIF) != 0;
         let plain_else = under_if && is_alternative && c & (IF | ELSE | ELIF) == 0 && r.spec.elses.is_empty();
-        let else_wrapper = c & ELSE != 0
-            && under_if
-            && r.spec.elifs.is_empty()
-            && only_if_inside(node, r);
+        let else_wrapper = c & ELSE != 0 && under_if && r.spec.elifs.is_empty() && only_if_inside(node, r);
 
         let mut cyclomatic = 0;
         let mut cognitive = 0;

@@ -439,6 +439,7 @@ pub(super) const TLS_DISABLED: Rule = Rule {
                 ("keyword_argument", "verify=False"),
                 ("attribute", "ssl._create_unverified_context"),
                 ("attribute", "ssl.CERT_NONE"),
+                ("assignment", "check_hostname=False"),
             ],
             "javascript" | "typescript" | "tsx" => &[("pair", "rejectUnauthorized:false")],
             "go" => &[("keyed_element", "InsecureSkipVerify:true")],
@@ -471,11 +472,13 @@ pub(super) const TLS_DISABLED: Rule = Rule {
                             })
                     }
                     ("php", _) => squashed.contains(pattern),
+                    // `ctx.check_hostname = False` on any context object.
+                    ("python", "assignment") => squashed
+                        .strip_suffix(pattern)
+                        .is_some_and(|target| target.is_empty() || target.ends_with('.')),
                     ("bash", _) => {
                         let name = node.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or_default();
-                        let words: Vec<&str> = squashed.split(' ').collect();
                         let text = cx.text(node);
-                        let _ = words;
                         (name == "curl" && text.split_whitespace().any(|w| w == "-k" || w == "--insecure"))
                             || (name == "wget" && text.contains("--no-check-certificate"))
                     }

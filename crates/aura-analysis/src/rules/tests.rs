@@ -64,6 +64,53 @@ fn fixtures_flag_exactly_the_marked_lines() {
     }
 }
 
+/// The labelled security corpus (`tests/security/`), scored per rule. The
+/// snapshot holds Aura's counts and every miss and false alarm by line, so a
+/// change in what the security rules find shows up in review; the same file is
+/// measured against bandit and detect-secrets by `scripts/oracles/compare.py security`.
+#[test]
+fn labelled_security_corpus_scores() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/security");
+    let settings = all_enabled();
+    let mut report = String::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let rope = Rope::from_str(&source);
+        let found: Vec<(String, usize)> = diagnostics(&path, &source, &settings)
+            .iter()
+            .filter(|d| d.code.starts_with("AUR3"))
+            .map(|d| (d.code.to_string(), rope.byte_to_line(d.range.start) + 1))
+            .collect();
+        let mut codes: Vec<String> = found.iter().map(|(c, _)| c.clone()).collect();
+        for line in source.lines() {
+            if let Some(at) = line.find("want: ") {
+                codes.push(line[at + 6..].split_whitespace().next().unwrap_or("").to_string());
+            }
+        }
+        codes.retain(|c| c.starts_with("AUR"));
+        codes.sort();
+        codes.dedup();
+        report.push_str(&format!("{}\n", path.file_name().unwrap().to_string_lossy()));
+        for code in codes {
+            let wanted: Vec<usize> = source
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(&format!("want: {code}")))
+                .map(|(i, _)| i + 1)
+                .collect();
+            let mut got: Vec<usize> = found.iter().filter(|(c, _)| *c == code).map(|(_, l)| *l).collect();
+            got.dedup();
+            let tp = got.iter().filter(|l| wanted.contains(l)).count();
+            let fp: Vec<_> = got.iter().filter(|l| !wanted.contains(l)).collect();
+            let missed: Vec<_> = wanted.iter().filter(|l| !got.contains(l)).collect();
+            report.push_str(&format!("  {code}: tp {tp}, false alarms {fp:?}, missed {missed:?}\n"));
+        }
+    }
+    insta::assert_snapshot!(report);
+}
+
 #[test]
 fn every_rule_is_documented_and_codes_are_unique() {
     let mut codes = std::collections::HashSet::new();
