@@ -110,6 +110,27 @@ fn invalid_workspace_config_is_reported_and_defaults_stay() {
 }
 
 #[test]
+fn rule_selectors_that_match_nothing_are_shown_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), "[rules]\nignore = [\"AUR9\"]\n").unwrap();
+    let mut client = Client::start_in(Some(dir.path()), &[]);
+    let root = format!("file://{}", dir.path().display());
+    client.request("initialize", json!({"processId": null, "rootUri": root, "capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let msg = client.wait_for(|m| m["method"] == "window/showMessage").expect("warning");
+    assert_eq!(msg["params"]["type"], 2, "a warning: {msg}");
+    let text = msg["params"]["message"].as_str().unwrap();
+    assert!(text.contains("`AUR9` matches no rule code"), "{text}");
+    // The same configuration again (the editor re-sends its settings) does not repeat it.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    let uri = format!("{root}/a.py");
+    client.open(&uri, "python", 1, "x = (\n");
+    assert_eq!(client.diagnostics(&uri, Some(1)).len(), 1, "the rules still run");
+    assert!(!client.received(|m| m["method"] == "window/showMessage"), "shown once");
+}
+
+#[test]
 fn workspace_config_changes_apply_without_restart() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = Client::start_in(Some(dir.path()), &[]);

@@ -60,6 +60,9 @@ struct ConfigState {
     supports_progress: bool,
     /// The editor pulls document diagnostics (`textDocument.diagnostic`).
     pulls_diagnostics: bool,
+    /// Rule selectors in the current configuration that match no rule, as last
+    /// shown to the user (shown again only when they change).
+    rule_problems: Vec<String>,
 }
 
 impl State {
@@ -187,6 +190,23 @@ impl State {
             tracing::warn!("invalid configuration: {message}");
             let text = format!("Aura: invalid configuration, keeping the previous settings. {message}");
             self.client.show_message(lsp::MessageType::ERROR, text).await;
+            return;
+        }
+        // A selector that matches no rule (`select = ["AUR9"]`, a typo in an
+        // `ignore`) is valid TOML, so it would otherwise do nothing silently;
+        // `aura check` prints the same warnings.
+        let (_, problems) = aura_analysis::RuleSettings::from_config(&self.config().rules);
+        let changed = match self.config.write() {
+            Ok(mut state) if state.rule_problems != problems => {
+                state.rule_problems = problems.clone();
+                true
+            }
+            _ => false,
+        };
+        if changed && !problems.is_empty() {
+            tracing::warn!("rule selection: {}", problems.join("; "));
+            let text = format!("Aura: {}", problems.join("; "));
+            self.client.show_message(lsp::MessageType::WARNING, text).await;
         }
     }
 
