@@ -29,10 +29,9 @@ EXTS = {"python": (".py",), "java": (".java",), "go": (".go",), "c": (".c", ".h"
         "javascript": (".js", ".mjs", ".cjs")}
 
 
-def aura_functions(path, exclude=(), unique=False):
-    """Aura's functions keyed by (file, start line). With unique, lines that
-    start more than one function are left out: matching by line cannot tell
-    which oracle figure belongs to which."""
+def aura_function_table(path, exclude=()):
+    """Aura's functions keyed by (file, start line), and the keys of lines
+    that start more than one function (the table keeps the first)."""
     cmd = [AURA, "metrics", "--format", "json", path]
     for glob in exclude:
         cmd += ["--exclude", glob]
@@ -45,10 +44,15 @@ def aura_functions(path, exclude=(), unique=False):
             if key in result:
                 shared.add(key)
             result.setdefault(key, fn)
-    if unique:
-        for key in shared:
-            del result[key]
-    return result
+    return result, shared
+
+
+def aura_functions(path, exclude=(), unique=False):
+    """Aura's functions keyed by (file, start line). With unique, lines that
+    start more than one function are left out: matching by line cannot tell
+    which oracle figure belongs to which."""
+    result, shared = aura_function_table(path, exclude)
+    return {k: v for k, v in result.items() if k not in shared} if unique else result
 
 
 def parse_errors(root):
@@ -365,9 +369,8 @@ def lizard(args):
         theirs[key] = (int(row[1]), row[7], int(row[10]))
     for key in shared:
         del theirs[key]
-    everything_ours = aura_functions(root)
-    ours = aura_functions(root, unique=True)
-    ours = {k: v for k, v in ours.items() if k[0].endswith(exts)}
+    everything_ours, shared_ours = aura_function_table(root)
+    ours = {k: v for k, v in everything_ours.items() if k not in shared_ours and k[0].endswith(exts)}
 
     def inlined(key):
         """Decisions lizard gives to closures (Go function literals, Java

@@ -81,18 +81,10 @@ pub fn analyze(file: SourceFile<'_>) -> Vec<Diagnostic> {
 /// Every diagnostic for `file` under `settings`, without suppressed ones,
 /// sorted by position.
 pub fn analyze_with(file: SourceFile<'_>, settings: &RuleSettings) -> Vec<Diagnostic> {
-    let metrics = metrics::compute(file);
-    analyze_with_metrics(file, &metrics, settings)
-}
-
-/// As [`analyze_with`], reusing metrics the caller already computed.
-pub fn analyze_with_metrics(
-    file: SourceFile<'_>,
-    metrics: &metrics::FileMetrics,
-    settings: &RuleSettings,
-) -> Vec<Diagnostic> {
+    // One walk yields the metrics and the rules' index of nodes by kind.
+    let (metrics, by_kind) = metrics::compute_with_index(file);
     let mut out = syntax_error::check(file.tree, file.text);
-    out.extend(rules::check(file, metrics, settings));
+    out.extend(rules::check(file, &metrics, by_kind, settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
     out.sort_by_key(position_order);
     out

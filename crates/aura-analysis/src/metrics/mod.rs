@@ -133,6 +133,14 @@ pub fn compute(file: SourceFile<'_>) -> FileMetrics {
     walk::compute(file)
 }
 
+/// As [`compute`], also grouping the file's named nodes by kind id for the
+/// rules, on the same walk.
+pub(crate) fn compute_with_index<'t>(
+    file: SourceFile<'t>,
+) -> (FileMetrics, Option<Vec<Vec<aura_syntax::tree_sitter::Node<'t>>>>) {
+    walk::compute_with_index(file, true)
+}
+
 /// Whether Aura measures functions in this language.
 pub fn supports(language: &aura_syntax::Language) -> bool {
     spec::spec_for(&language.id).is_some()

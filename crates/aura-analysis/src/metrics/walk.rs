@@ -81,40 +81,94 @@ impl BuildHasher for Fixed {
     }
 }
 
-struct Walker<'a> {
+struct Walker<'a, 't> {
     r: &'static Resolved,
     text: &'a Rope,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
     /// Per line: CODE and/or COMMENT_LINE.
     line_flags: Vec<u8>,
+    /// Named nodes by kind id, filled on the same walk when the rules need
+    /// them (one tree walk instead of two on every analysis).
+    by_kind: Option<Vec<Vec<Node<'t>>>>,
 }
 
 pub(super) fn compute(file: SourceFile<'_>) -> FileMetrics {
+    compute_with_index(file, false).0
+}
+
+/// The metrics of `file` and, with `index`, its named nodes grouped by kind
+/// id (what the rules' `Context` needs), from one walk. `None` for languages
+/// without a counting table: nothing is walked for them.
+pub(super) fn compute_with_index<'t>(
+    file: SourceFile<'t>,
+    index: bool,
+) -> (FileMetrics, Option<Vec<Vec<Node<'t>>>>) {
     let line_count = file.text.len_lines();
     let mut line_flags = vec![0u8; line_count];
     let Some(r) = resolved(file.language) else {
-        return FileMetrics {
-            lines: lines_in(&line_flags, 0, line_count.saturating_sub(1)),
-            functions: vec![],
-        };
+        let lines = lines_in(&line_flags, 0, line_count.saturating_sub(1));
+        return (FileMetrics { lines, functions: vec![] }, None);
     };
+    let kinds = file.language.ts_language().node_kind_count();
     let mut walker = Walker {
         r,
         text: file.text,
         stack: Vec::with_capacity(64),
         frames: vec![Frame::default()],
         line_flags: std::mem::take(&mut line_flags),
+        by_kind: index.then(|| vec![Vec::new(); kinds]),
     };
     walker.run(file.tree.root_node());
-    walker.finish()
+    let by_kind = walker.by_kind.take();
+    (walker.finish(), by_kind)
 }
 
-impl Walker<'_> {
-    fn run(&mut self, root: Node<'_>) {
+/// Push `node` to its kind's list when it is named and real (not MISSING).
+fn index_node<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
+    if node.is_named() && !node.is_missing() {
+        if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
+            list.push(node);
+        }
+    }
+}
+
+/// Index every node under `node` (not `node` itself), in source order.
+fn index_descendants<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    'walk: loop {
+        index_node(by_kind, cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() || cursor.node() == node {
+                break 'walk;
+            }
+        }
+    }
+}
+
+impl<'t> Walker<'_, 't> {
+    fn run(&mut self, root: Node<'t>) {
         let mut cursor = root.walk();
         'outer: loop {
-            let descend = self.enter(cursor.node(), cursor.field_id());
+            let node = cursor.node();
+            let descend = self.enter(node, cursor.field_id());
+            if let Some(by_kind) = self.by_kind.as_mut() {
+                index_node(by_kind, node);
+                if !descend && node.child_count() > 0 {
+                    // A comment's own children (Rust's doc-comment markers):
+                    // the metrics skip them, the index keeps every named node.
+                    index_descendants(by_kind, node);
+                }
+            }
             if descend && cursor.goto_first_child() {
                 continue;
             }

@@ -33,8 +33,18 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// Group every named node of the file by kind, in one walk.
-    pub fn new(file: SourceFile<'a>, metrics: &'a FileMetrics, thresholds: &'a Thresholds) -> Self {
+    /// The rules' view of `file`: its named nodes grouped by kind, as the
+    /// metrics walk collected them (`metrics::compute_with_index`) or, when
+    /// `by_kind` is `None`, from a walk of its own.
+    pub fn new(
+        file: SourceFile<'a>,
+        metrics: &'a FileMetrics,
+        thresholds: &'a Thresholds,
+        by_kind: Option<Vec<Vec<Node<'a>>>>,
+    ) -> Self {
+        if let Some(by_kind) = by_kind {
+            return Context { file, metrics, thresholds, by_kind, calls: OnceCell::new() };
+        }
         let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); file.language.ts_language().node_kind_count()];
         let mut cursor = file.tree.walk();
         'walk: loop {
@@ -207,9 +217,15 @@ impl RuleSettings {
     }
 }
 
-/// Run every enabled rule over `file`.
-pub fn check(file: SourceFile<'_>, metrics: &FileMetrics, settings: &RuleSettings) -> Vec<Diagnostic> {
-    let cx = Context::new(file, metrics, &settings.thresholds);
+/// Run every enabled rule over `file`; `by_kind` is its named nodes grouped
+/// by kind when the metrics walk collected them (otherwise walked here).
+pub fn check<'a>(
+    file: SourceFile<'a>,
+    metrics: &'a FileMetrics,
+    by_kind: Option<Vec<Vec<Node<'a>>>>,
+    settings: &'a RuleSettings,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(file, metrics, &settings.thresholds, by_kind);
     let mut out = Vec::new();
     for (rule, on) in RULES.iter().zip(&settings.enabled) {
         if *on {

@@ -111,6 +111,39 @@ fn labelled_security_corpus_scores() {
     insta::assert_snapshot!(report);
 }
 
+/// The metrics walk's index of nodes by kind is exactly what the rules'
+/// own walk would build, for every fixture in every language.
+#[test]
+fn metrics_walk_index_matches_a_plain_walk() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut sources: Vec<(std::path::PathBuf, String)> = Vec::new();
+    for dir in ["rules", "metrics", "security"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let source = std::fs::read_to_string(&path).unwrap();
+            sources.push((path, source));
+        }
+    }
+    // Rust doc comments have named children (the metrics walk skips comments).
+    sources.push(("doc.rs".into(), "/// Adds.\n//! Crate.\nfn add() -> u8 { 1 }\n".into()));
+    let mut checked = 0;
+    {
+        for (path, source) in sources {
+            let Some(language) = registry().for_path(&path, source.lines().next()) else { continue };
+            let rope = Rope::from_str(&source);
+            let tree = parse(language, &rope, None).unwrap();
+            let file = SourceFile { language, text: &rope, tree: &tree };
+            let (file_metrics, by_kind) = metrics::compute_with_index(file);
+            let Some(by_kind) = by_kind else { continue };
+            let thresholds = Thresholds::default();
+            let plain = Context::new(file, &file_metrics, &thresholds, None);
+            assert!(plain.by_kind == by_kind, "{}: the two indexes differ", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} fixtures checked");
+}
+
 #[test]
 fn every_rule_is_documented_and_codes_are_unique() {
     let mut codes = std::collections::HashSet::new();
