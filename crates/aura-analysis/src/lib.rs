@@ -81,13 +81,31 @@ pub fn analyze(file: SourceFile<'_>) -> Vec<Diagnostic> {
 /// Every diagnostic for `file` under `settings`, without suppressed ones,
 /// sorted by position.
 pub fn analyze_with(file: SourceFile<'_>, settings: &RuleSettings) -> Vec<Diagnostic> {
-    // One walk yields the metrics and the rules' index of nodes by kind.
-    let (metrics, by_kind) = metrics::compute_with_index(file);
+    analyze_file(file, settings, false).0
+}
+
+/// As [`analyze_with`], also returning the file's clone tokens
+/// ([`clones::tokenize`]) built on the same tree walk.
+pub fn analyze_and_tokenize(
+    file: SourceFile<'_>,
+    settings: &RuleSettings,
+) -> (Vec<Diagnostic>, Vec<clones::Token>) {
+    let (diagnostics, tokens) = analyze_file(file, settings, true);
+    (diagnostics, tokens.unwrap_or_else(|| clones::tokenize(file)))
+}
+
+fn analyze_file(
+    file: SourceFile<'_>,
+    settings: &RuleSettings,
+    tokens: bool,
+) -> (Vec<Diagnostic>, Option<Vec<clones::Token>>) {
+    // One walk yields the metrics, the rules' index of nodes by kind and the tokens.
+    let (metrics, extras) = metrics::compute_with(file, tokens);
     let mut out = syntax_error::check(file.tree, file.text);
-    out.extend(rules::check(file, &metrics, by_kind, settings));
+    out.extend(rules::check(file, &metrics, extras.by_kind, settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
     out.sort_by_key(position_order);
-    out
+    (out, extras.tokens)
 }
 
 /// Add diagnostics found outside the per-file pass (duplicates, which need

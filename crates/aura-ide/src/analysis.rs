@@ -1,6 +1,7 @@
 //! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
 
-use aura_analysis::{analyze_with, Diagnostic, RuleSettings, SourceFile};
+use aura_analysis::clones::Token;
+use aura_analysis::{analyze_and_tokenize, analyze_with, Diagnostic, RuleSettings, SourceFile};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{document_symbols, Snapshot, Symbol};
 
@@ -11,15 +12,24 @@ pub struct FileAnalysis {
     pub tree: Option<Tree>,
     /// Diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The clone detector's tokens, built on the same walk when duplicate
+    /// detection is on (`None` otherwise and for plain text).
+    pub tokens: Option<Vec<Token>>,
 }
 
 /// Parse (incrementally) and analyse a snapshot under `rules`.
 pub fn analyse_snapshot(snapshot: &Snapshot, rules: &RuleSettings) -> FileAnalysis {
     let (Some(language), Some(tree)) = (snapshot.language, snapshot.tree()) else {
-        return FileAnalysis { tree: None, diagnostics: Vec::new() };
+        return FileAnalysis { tree: None, diagnostics: Vec::new(), tokens: None };
     };
-    let diagnostics = analyze_with(SourceFile { language, text: &snapshot.text, tree: &tree }, rules);
-    FileAnalysis { tree: Some(tree), diagnostics }
+    let file = SourceFile { language, text: &snapshot.text, tree: &tree };
+    let (diagnostics, tokens) = if rules.clones_enabled() {
+        let (diagnostics, tokens) = analyze_and_tokenize(file, rules);
+        (diagnostics, Some(tokens))
+    } else {
+        (analyze_with(file, rules), None)
+    };
+    FileAnalysis { tree: Some(tree), diagnostics, tokens }
 }
 
 /// The symbol tree of a snapshot, with the tree it was computed from.

@@ -301,8 +301,13 @@ fn analyse_text(
     let (findings, tokens) = match parse(language, &rope, None) {
         Some(tree) => {
             let file = SourceFile { language, text: &rope, tree: &tree };
-            let findings = analyze_with(file, rules).into_iter().map(|d| finding(&rope, d)).collect();
-            (findings, keep_tokens.then(|| aura_analysis::clones::tokenize(file)))
+            let (diagnostics, tokens) = if keep_tokens {
+                let (diagnostics, tokens) = aura_analysis::analyze_and_tokenize(file, rules);
+                (diagnostics, Some(tokens))
+            } else {
+                (analyze_with(file, rules), None)
+            };
+            (diagnostics.into_iter().map(|d| finding(&rope, d)).collect(), tokens)
         }
         None => (Vec::new(), None),
     };

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use aura_analysis::clones::{tokenize, Token};
-use aura_analysis::{analyze_with, Diagnostic, SourceFile};
+use aura_analysis::{analyze_and_tokenize, Diagnostic, SourceFile};
 use aura_syntax::{parse, Language, Rope};
 
 use crate::check::{load_file, CheckOptions, Skipped};
@@ -36,8 +36,12 @@ pub fn scan_file(
         let (tokens, found) = match parse(language, &text, None) {
             Some(tree) => {
                 let file = SourceFile { language, text: &text, tree: &tree };
-                let found = if diagnostics { analyze_with(file, &options.rules) } else { Vec::new() };
-                (tokenize(file), found)
+                if diagnostics {
+                    let (found, tokens) = analyze_and_tokenize(file, &options.rules);
+                    (tokens, found)
+                } else {
+                    (tokenize(file), Vec::new())
+                }
             }
             None => (Vec::new(), Vec::new()),
         };

@@ -41,11 +41,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         // Selector problems are reported when config loads; here only the settings matter.
         let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
         let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
-        if let (Some(tree), Some(language), true) =
-            (&analysis.tree, snapshot.language, rules.clones_enabled())
-        {
-            let file = aura_analysis::SourceFile { language, text: &snapshot.text, tree };
-            let tokens = aura_analysis::clones::tokenize(file);
+        if let (Some(tokens), Some(language)) = (analysis.tokens.take(), snapshot.language) {
             let found = workspace.update_and_query(&task_key, tokens, &rules);
             aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
         }

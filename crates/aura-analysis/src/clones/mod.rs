@@ -19,6 +19,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
+pub(crate) use tokens::Tokenizer;
 pub use tokens::{tokenize, Token};
 
 use crate::diagnostic::{Diagnostic, Related, Severity};

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use aura_syntax::{registry, Language};
+use aura_syntax::{registry, tree_sitter, Language};
 
 use crate::SourceFile;
 
@@ -92,22 +92,57 @@ fn fnv(seed: u32, bytes: impl Iterator<Item = u8>) -> u32 {
 /// nodes, in source order. Parse errors keep their leaves, so a half-typed
 /// line only perturbs its own tokens.
 pub fn tokenize(file: SourceFile<'_>) -> Vec<Token> {
-    let table = classes(file.language);
-    // One copy of the text beats a rope lookup per token.
-    let text = file.text.to_string();
-    let source = text.as_bytes();
-    let len = source.len();
-    let mut out = Vec::with_capacity(len / 4);
+    let mut tokenizer = Tokenizer::new(file);
     let mut cursor = file.tree.walk();
     'walk: loop {
         let node = cursor.node();
-        let class = table.get(node.kind_id() as usize).copied().unwrap_or(Class::Plain);
-        let descend = class != Class::Comment && node.child_count() > 0;
+        let descend = !tokenizer.visit(node) && node.child_count() > 0;
         if descend && cursor.goto_first_child() {
             continue;
         }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    tokenizer.finish()
+}
+
+/// Builds the token list from nodes visited in preorder, by [`tokenize`]'s
+/// own walk or by the metrics walk (`analyze_and_tokenize`), which then need
+/// no walk of their own.
+pub(crate) struct Tokenizer {
+    table: &'static [Class],
+    // One copy of the text beats a rope lookup per token.
+    source: String,
+    out: Vec<Token>,
+    /// The end of the last comment seen: nothing before it is a token.
+    skip_until: usize,
+}
+
+impl Tokenizer {
+    pub(crate) fn new(file: SourceFile<'_>) -> Tokenizer {
+        let source = file.text.to_string();
+        let out = Vec::with_capacity(source.len() / 4);
+        Tokenizer { table: classes(file.language), source, out, skip_until: 0 }
+    }
+
+    /// Take in the next node in preorder; returns whether it is a comment,
+    /// whose subtree holds no tokens (the caller may skip it).
+    pub(crate) fn visit(&mut self, node: tree_sitter::Node<'_>) -> bool {
+        let class = self.table.get(node.kind_id() as usize).copied().unwrap_or(Class::Plain);
         let range = node.byte_range();
-        if class != Class::Comment && node.child_count() == 0 && !range.is_empty() && range.end <= len {
+        if class == Class::Comment {
+            self.skip_until = self.skip_until.max(range.end);
+            return true;
+        }
+        let source = self.source.as_bytes();
+        if node.child_count() == 0
+            && !range.is_empty()
+            && range.end <= source.len()
+            && range.start >= self.skip_until
+        {
             let kind = u32::from(node.kind_id());
             let exact = fnv(kind, source[range.clone()].iter().copied());
             let norm = match class {
@@ -115,7 +150,7 @@ pub fn tokenize(file: SourceFile<'_>) -> Vec<Token> {
                 Class::Literal => LITERAL,
                 _ => exact,
             };
-            out.push(Token {
+            self.out.push(Token {
                 exact,
                 norm,
                 line: node.start_position().row as u32,
@@ -124,13 +159,12 @@ pub fn tokenize(file: SourceFile<'_>) -> Vec<Token> {
                 end: range.end as u32,
             });
         }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
+        false
     }
-    // The index keeps these for every file of the workspace.
-    out.shrink_to_fit();
-    out
+
+    pub(crate) fn finish(mut self) -> Vec<Token> {
+        // The index keeps these for every file of the workspace.
+        self.out.shrink_to_fit();
+        self.out
+    }
 }

@@ -133,12 +133,10 @@ pub fn compute(file: SourceFile<'_>) -> FileMetrics {
     walk::compute(file)
 }
 
-/// As [`compute`], also grouping the file's named nodes by kind id for the
-/// rules, on the same walk.
-pub(crate) fn compute_with_index<'t>(
-    file: SourceFile<'t>,
-) -> (FileMetrics, Option<Vec<Vec<aura_syntax::tree_sitter::Node<'t>>>>) {
-    walk::compute_with_index(file, true)
+/// As [`compute`], and from the same walk the rules' index of nodes by kind
+/// and, with `tokens`, the clone detector's tokens.
+pub(crate) fn compute_with<'t>(file: SourceFile<'t>, tokens: bool) -> (FileMetrics, walk::Extras<'t>) {
+    walk::compute_with(file, true, tokens)
 }
 
 /// Whether Aura measures functions in this language.

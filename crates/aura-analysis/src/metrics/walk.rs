@@ -11,6 +11,7 @@ use aura_syntax::Rope;
 
 use super::spec::{class::*, resolved, CaseRule, Resolved};
 use super::{maintainability_index, FileMetrics, FunctionMetrics, Halstead, Lines};
+use crate::clones::{Token, Tokenizer};
 use crate::{node_text, SourceFile};
 
 const CODE: u8 = 1;
@@ -91,24 +92,32 @@ struct Walker<'a, 't> {
     /// Named nodes by kind id, filled on the same walk when the rules need
     /// them (one tree walk instead of two on every analysis).
     by_kind: Option<Vec<Vec<Node<'t>>>>,
+    /// The clone detector's tokens, built on the same walk when asked for.
+    tokens: Option<Tokenizer>,
+}
+
+/// What one walk of a file yields besides its metrics.
+pub(crate) struct Extras<'t> {
+    /// Named nodes by kind id (the rules' `Context`).
+    pub by_kind: Option<Vec<Vec<Node<'t>>>>,
+    /// The clone detector's tokens.
+    pub tokens: Option<Vec<Token>>,
 }
 
 pub(super) fn compute(file: SourceFile<'_>) -> FileMetrics {
-    compute_with_index(file, false).0
+    compute_with(file, false, false).0
 }
 
-/// The metrics of `file` and, with `index`, its named nodes grouped by kind
-/// id (what the rules' `Context` needs), from one walk. `None` for languages
+/// The metrics of `file` and, from the same walk, with `index` its named
+/// nodes grouped by kind id (what the rules' `Context` needs) and with
+/// `tokens` the clone detector's tokens. The extras are `None` for languages
 /// without a counting table: nothing is walked for them.
-pub(super) fn compute_with_index<'t>(
-    file: SourceFile<'t>,
-    index: bool,
-) -> (FileMetrics, Option<Vec<Vec<Node<'t>>>>) {
+pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) -> (FileMetrics, Extras<'t>) {
     let line_count = file.text.len_lines();
     let mut line_flags = vec![0u8; line_count];
     let Some(r) = resolved(file.language) else {
         let lines = lines_in(&line_flags, 0, line_count.saturating_sub(1));
-        return (FileMetrics { lines, functions: vec![] }, None);
+        return (FileMetrics { lines, functions: vec![] }, Extras { by_kind: None, tokens: None });
     };
     let kinds = file.language.ts_language().node_kind_count();
     let mut walker = Walker {
@@ -118,10 +127,12 @@ pub(super) fn compute_with_index<'t>(
         frames: vec![Frame::default()],
         line_flags: std::mem::take(&mut line_flags),
         by_kind: index.then(|| vec![Vec::new(); kinds]),
+        tokens: tokens.then(|| Tokenizer::new(file)),
     };
     walker.run(file.tree.root_node());
-    let by_kind = walker.by_kind.take();
-    (walker.finish(), by_kind)
+    let extras =
+        Extras { by_kind: walker.by_kind.take(), tokens: walker.tokens.take().map(Tokenizer::finish) };
+    (walker.finish(), extras)
 }
 
 /// Push `node` to its kind's list when it is named and real (not MISSING).
@@ -161,6 +172,11 @@ impl<'t> Walker<'_, 't> {
         'outer: loop {
             let node = cursor.node();
             let descend = self.enter(node, cursor.field_id());
+            if let Some(tokens) = self.tokens.as_mut() {
+                // Comments (the only nodes `enter` does not descend into,
+                // besides zero-width MISSING ones) hold no tokens.
+                tokens.visit(node);
+            }
             if let Some(by_kind) = self.by_kind.as_mut() {
                 index_node(by_kind, node);
                 if !descend && node.child_count() > 0 {

@@ -111,10 +111,11 @@ fn labelled_security_corpus_scores() {
     insta::assert_snapshot!(report);
 }
 
-/// The metrics walk's index of nodes by kind is exactly what the rules'
-/// own walk would build, for every fixture in every language.
+/// The metrics walk's index of nodes by kind and its clone tokens are
+/// exactly what the rules' own walk and `tokenize` build, for every fixture
+/// in every language.
 #[test]
-fn metrics_walk_index_matches_a_plain_walk() {
+fn metrics_walk_extras_match_plain_walks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut sources: Vec<(std::path::PathBuf, String)> = Vec::new();
     for dir in ["rules", "metrics", "security"] {
@@ -133,11 +134,16 @@ fn metrics_walk_index_matches_a_plain_walk() {
             let rope = Rope::from_str(&source);
             let tree = parse(language, &rope, None).unwrap();
             let file = SourceFile { language, text: &rope, tree: &tree };
-            let (file_metrics, by_kind) = metrics::compute_with_index(file);
-            let Some(by_kind) = by_kind else { continue };
+            let (file_metrics, extras) = metrics::compute_with(file, true);
+            let Some(by_kind) = extras.by_kind else { continue };
             let thresholds = Thresholds::default();
             let plain = Context::new(file, &file_metrics, &thresholds, None);
             assert!(plain.by_kind == by_kind, "{}: the two indexes differ", path.display());
+            assert!(
+                extras.tokens.as_deref() == Some(&crate::clones::tokenize(file)[..]),
+                "{}: the tokens differ",
+                path.display()
+            );
             checked += 1;
         }
     }
