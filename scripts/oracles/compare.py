@@ -5,6 +5,8 @@ Each comparison prints how many functions both tools found, how many agree
 exactly, and the disagreements grouped into buckets with an example each, so
 every bucket can be explained in docs/metrics.md.
 
+  scripts/oracles/compare.py all              every comparison below on its corpus (fetched
+                                              into target/oracle-corpora), as in docs/metrics.md
   scripts/oracles/compare.py radon [DIR]      cyclomatic vs radon (Python)
   scripts/oracles/compare.py complexipy [DIR] cognitive vs complexipy (Python)
   scripts/oracles/compare.py lizard DIR --lang java|go   cyclomatic vs lizard
@@ -586,9 +588,106 @@ def jscpd(args):
         print(f"  {name}: top files " + ", ".join(f"{os.path.relpath(p, root)} ({n})" for p, n in per_file.most_common(5)))
 
 
+# Not under a dot-directory: jscpd silently skips those.
+CORPORA = os.path.join(ROOT, "target/oracle-corpora")
+
+
+def prepare_corpora():
+    """Fetch or copy every corpus the figures in docs/metrics.md come from
+    into target/oracle-corpora (registries and Debian packages only); returns their
+    paths by name. Kept between runs."""
+    import glob
+    import shutil
+    import zipfile
+    os.makedirs(CORPORA, exist_ok=True)
+    at = {name: os.path.join(CORPORA, name) for name in ("npm", "ts", "libgit2", "compress", "java", "pysub")}
+
+    def once(name, build):
+        if not os.path.isdir(at[name]):
+            print(f"preparing corpus {name} ...", flush=True)
+            build(at[name])
+
+    def npm_cli(dest):
+        root = subprocess.run(["npm", "root", "-g"], capture_output=True, text=True, check=True).stdout.strip()
+        shutil.copytree(os.path.join(root, "npm"), dest, symlinks=True)
+
+    def ts(dest):
+        pkgs = dest + "-pkgs"
+        subprocess.run(["npm", "install", "-q", "--prefix", pkgs, "--no-audit", "--no-fund",
+                        "rxjs@7.8.2", "effect@3.10.0"], check=True, capture_output=True)
+        for name in ("rxjs", "effect"):
+            shutil.copytree(os.path.join(pkgs, "node_modules", name, "src"), os.path.join(dest, name))
+
+    def libgit2(dest):
+        # The libgit2 that git2's vendored build compiles: in the cargo registry after a build.
+        found = sorted(glob.glob(os.path.expanduser("~/.cargo/registry/src/*/libgit2-sys-*/libgit2/src")))
+        if not found:
+            sys.exit("libgit2 sources not found: run `cargo build` first")
+        shutil.copytree(found[-1], dest)
+
+    def compress(dest):
+        work = dest + "-sdists"
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-binary", ":all:", "--no-deps",
+                        "-d", work, "zstandard==0.23.0", "brotli==1.1.0", "lz4==4.3.3"], check=True)
+        for archive in glob.glob(os.path.join(work, "*.tar.gz")):
+            shutil.unpack_archive(archive, work)
+        os.makedirs(dest)
+        for src, name in (("zstandard-0.23.0/zstd", "zstd"), ("zstandard-0.23.0/c-ext", "c-ext"),
+                          ("[Bb]rotli-1.1.0/c", "brotli"), ("lz4-4.3.3/lz4libs", "lz4")):
+            shutil.copytree(glob.glob(os.path.join(work, src))[0], os.path.join(dest, name))
+
+    def java(dest):
+        zips = [z for z in sorted(glob.glob("/usr/lib/jvm/*/lib/src.zip")) if os.path.exists(z)]
+        if not zips:
+            sys.exit("no JDK src.zip under /usr/lib/jvm")
+        with zipfile.ZipFile(zips[-1]) as z:
+            for name in z.namelist():
+                if name.startswith(tuple(f"java.base/java/{p}/" for p in ("util", "lang", "io", "net", "time"))):
+                    z.extract(name, dest)
+
+    def pysub(dest):
+        stdlib = sysconfig.get_paths()["stdlib"]
+        for name in ("email", "asyncio", "json", "http", "unittest", "concurrent", "logging", "xml", "importlib"):
+            shutil.copytree(os.path.join(stdlib, name), os.path.join(dest, name),
+                            ignore=shutil.ignore_patterns("__pycache__"))
+
+    for name, build in (("npm", npm_cli), ("ts", ts), ("libgit2", libgit2), ("compress", compress),
+                        ("java", java), ("pysub", pysub)):
+        once(name, build)
+    at["go"] = sorted(glob.glob("/usr/share/go-*/src"))[-1] if glob.glob("/usr/share/go-*/src") else None
+    return at
+
+
+def run_all(args):
+    """Every comparison in docs/metrics.md, on its corpus, one after another."""
+    at = prepare_corpora()
+    stdlib = sysconfig.get_paths()["stdlib"]
+    runs = [
+        ("radon, CPython stdlib", radon, dict(dir=stdlib, site=None)),
+        ("complexipy, CPython stdlib", complexipy, dict(dir=stdlib)),
+        ("ESLint + sonarjs, npm CLI with dependencies", eslint, dict(dir=at["npm"], lang="javascript", deps=True)),
+        ("ESLint + sonarjs, rxjs + effect", eslint, dict(dir=at["ts"], lang="typescript", deps=False)),
+        ("pmccabe, libgit2", pmccabe, dict(dir=at["libgit2"])),
+        ("pmccabe, compression libraries", pmccabe, dict(dir=at["compress"])),
+        ("lizard, JDK java.base", lizard, dict(dir=at["java"], lang="java")),
+        ("lizard, Go stdlib", lizard, dict(dir=at["go"], lang="go")),
+        ("jscpd, npm CLI", jscpd, dict(dir=at["npm"], format="javascript")),
+        ("jscpd, nine stdlib packages", jscpd, dict(dir=at["pysub"], format="python")),
+        ("security, labelled", security, dict(files=[os.path.join(ROOT, "crates/aura-analysis/tests/security/labelled.py")], verbose=False)),
+        ("security, held out", security, dict(files=[os.path.join(ROOT, "crates/aura-analysis/tests/security/holdout.py")], verbose=False)),
+    ]
+    for title, run, values in runs:
+        print(f"\n== {title}", flush=True)
+        if values.get("dir", "") is None:
+            print("  skipped: corpus missing (apt-get install golang-src)")
+            continue
+        run(argparse.Namespace(**values))
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="tool", required=True)
+    sub.add_parser("all", help="prepare every corpus and run every comparison")
     p = sub.add_parser("radon")
     p.add_argument("dir", nargs="?", default=sysconfig.get_paths()["stdlib"])
     p.add_argument("--site", default=None)
@@ -610,7 +709,7 @@ def main():
     p.add_argument("dir")
     p.add_argument("--format", default="python", help="jscpd format name (python, javascript, go, ...)")
     args = parser.parse_args()
-    {"radon": radon, "complexipy": complexipy, "eslint": eslint, "lizard": lizard, "pmccabe": pmccabe, "security": security, "jscpd": jscpd}[args.tool](args)
+    {"all": run_all, "radon": radon, "complexipy": complexipy, "eslint": eslint, "lizard": lizard, "pmccabe": pmccabe, "security": security, "jscpd": jscpd}[args.tool](args)
 
 
 if __name__ == "__main__":

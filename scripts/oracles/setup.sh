@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the metric and security oracles into .oracles/ (git-ignored):
-# PyPI tools in a virtualenv, npm tools under .oracles/npm, pmccabe from Debian.
+# PyPI tools in a virtualenv, npm tools under .oracles/npm, pmccabe and the Go
+# sources (a corpus) from Debian.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .oracles
@@ -8,7 +9,7 @@ python3 -m venv .oracles
 # jscpd for duplicates, ESLint + sonarjs for JS/TS cyclomatic and cognitive.
 npm install -q --prefix .oracles/npm --no-audit --no-fund jscpd@4.3.0 eslint@10.15.0 \
   eslint-plugin-sonarjs@4.2.2 @typescript-eslint/parser@8.73.0 typescript
-if ! command -v pmccabe >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q pmccabe; else sudo apt-get install -y -q pmccabe; fi
+if ! command -v pmccabe >/dev/null || [ ! -d /usr/share/go-1.19 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -q pmccabe golang-src; else sudo apt-get install -y -q pmccabe golang-src; fi
 fi
 echo "oracles ready: .oracles/bin/python scripts/oracles/compare.py --help"
