@@ -88,15 +88,22 @@ fn document_symbols_are_hierarchical() {
     assert_eq!(symbols[1]["kind"], 12, "function");
 }
 
-#[test]
-fn invalid_workspace_config_is_reported_and_defaults_stay() {
+/// A server initialized on a fresh workspace whose `.aura/config.toml` is
+/// `config`; the folder lives as long as the returned guard.
+fn start_with_workspace_config(config: &str) -> (tempfile::TempDir, Client, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
-    std::fs::write(dir.path().join(".aura/config.toml"), "[diagnostics]\ndebounce = 5\n").unwrap();
+    std::fs::write(dir.path().join(".aura/config.toml"), config).unwrap();
     let mut client = Client::start_in(Some(dir.path()), &[]);
     let root = format!("file://{}", dir.path().display());
     client.request("initialize", json!({"processId": null, "rootUri": root, "capabilities": {}}));
     client.notify("initialized", json!({}));
+    (dir, client, root)
+}
+
+#[test]
+fn invalid_workspace_config_is_reported_and_defaults_stay() {
+    let (_dir, mut client, root) = start_with_workspace_config("[diagnostics]\ndebounce = 5\n");
     let msg = client
         .wait_for(|m| m["method"] == "window/showMessage")
         .expect("a showMessage about the invalid config");
@@ -111,13 +118,7 @@ fn invalid_workspace_config_is_reported_and_defaults_stay() {
 
 #[test]
 fn rule_selectors_that_match_nothing_are_shown_once() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join(".aura")).unwrap();
-    std::fs::write(dir.path().join(".aura/config.toml"), "[rules]\nignore = [\"AUR9\"]\n").unwrap();
-    let mut client = Client::start_in(Some(dir.path()), &[]);
-    let root = format!("file://{}", dir.path().display());
-    client.request("initialize", json!({"processId": null, "rootUri": root, "capabilities": {}}));
-    client.notify("initialized", json!({}));
+    let (_dir, mut client, root) = start_with_workspace_config("[rules]\nignore = [\"AUR9\"]\n");
     let msg = client.wait_for(|m| m["method"] == "window/showMessage").expect("warning");
     assert_eq!(msg["params"]["type"], 2, "a warning: {msg}");
     let text = msg["params"]["message"].as_str().unwrap();

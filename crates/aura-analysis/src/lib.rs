@@ -81,20 +81,12 @@ pub fn analyze(file: SourceFile<'_>) -> Vec<Diagnostic> {
 /// Every diagnostic for `file` under `settings`, without suppressed ones,
 /// sorted by position.
 pub fn analyze_with(file: SourceFile<'_>, settings: &RuleSettings) -> Vec<Diagnostic> {
-    analyze_file(file, settings, false).0
+    analyze_and_tokenize(file, settings, false).0
 }
 
-/// As [`analyze_with`], also returning the file's clone tokens
-/// ([`clones::tokenize`]) built on the same tree walk.
+/// As [`analyze_with`], and with `tokens` also the file's clone tokens
+/// ([`clones::tokenize`]), built on the same tree walk: `Some` exactly when asked.
 pub fn analyze_and_tokenize(
-    file: SourceFile<'_>,
-    settings: &RuleSettings,
-) -> (Vec<Diagnostic>, Vec<clones::Token>) {
-    let (diagnostics, tokens) = analyze_file(file, settings, true);
-    (diagnostics, tokens.unwrap_or_else(|| clones::tokenize(file)))
-}
-
-fn analyze_file(
     file: SourceFile<'_>,
     settings: &RuleSettings,
     tokens: bool,
@@ -105,7 +97,9 @@ fn analyze_file(
     out.extend(rules::check(file, &metrics, extras.by_kind, settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
     out.sort_by_key(position_order);
-    (out, extras.tokens)
+    // Languages without a counting table are not walked for metrics.
+    let tokens = extras.tokens.or_else(|| tokens.then(|| clones::tokenize(file)));
+    (out, tokens)
 }
 
 /// Add diagnostics found outside the per-file pass (duplicates, which need

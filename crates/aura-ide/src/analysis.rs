@@ -1,7 +1,7 @@
 //! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
 
 use aura_analysis::clones::Token;
-use aura_analysis::{analyze_and_tokenize, analyze_with, Diagnostic, RuleSettings, SourceFile};
+use aura_analysis::{analyze_and_tokenize, Diagnostic, RuleSettings, SourceFile};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{document_symbols, Snapshot, Symbol};
 
@@ -23,12 +23,7 @@ pub fn analyse_snapshot(snapshot: &Snapshot, rules: &RuleSettings) -> FileAnalys
         return FileAnalysis { tree: None, diagnostics: Vec::new(), tokens: None };
     };
     let file = SourceFile { language, text: &snapshot.text, tree: &tree };
-    let (diagnostics, tokens) = if rules.clones_enabled() {
-        let (diagnostics, tokens) = analyze_and_tokenize(file, rules);
-        (diagnostics, Some(tokens))
-    } else {
-        (analyze_with(file, rules), None)
-    };
+    let (diagnostics, tokens) = analyze_and_tokenize(file, rules, rules.clones_enabled());
     FileAnalysis { tree: Some(tree), diagnostics, tokens }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aura_analysis::{analyze_with, RuleSettings, Severity, SourceFile};
+use aura_analysis::{analyze_and_tokenize, RuleSettings, Severity, SourceFile};
 use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
 use rayon::prelude::*;
 
@@ -301,12 +301,7 @@ fn analyse_text(
     let (findings, tokens) = match parse(language, &rope, None) {
         Some(tree) => {
             let file = SourceFile { language, text: &rope, tree: &tree };
-            let (diagnostics, tokens) = if keep_tokens {
-                let (diagnostics, tokens) = aura_analysis::analyze_and_tokenize(file, rules);
-                (diagnostics, Some(tokens))
-            } else {
-                (analyze_with(file, rules), None)
-            };
+            let (diagnostics, tokens) = analyze_and_tokenize(file, rules, keep_tokens);
             (diagnostics.into_iter().map(|d| finding(&rope, d)).collect(), tokens)
         }
         None => (Vec::new(), None),

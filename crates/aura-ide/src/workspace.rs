@@ -37,8 +37,8 @@ pub fn scan_file(
             Some(tree) => {
                 let file = SourceFile { language, text: &text, tree: &tree };
                 if diagnostics {
-                    let (found, tokens) = analyze_and_tokenize(file, &options.rules);
-                    (tokens, found)
+                    let (found, tokens) = analyze_and_tokenize(file, &options.rules, true);
+                    (tokens.unwrap_or_default(), found)
                 } else {
                     (tokenize(file), Vec::new())
                 }

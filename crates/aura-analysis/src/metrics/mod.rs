@@ -139,6 +139,11 @@ pub(crate) fn compute_with<'t>(file: SourceFile<'t>, tokens: bool) -> (FileMetri
     walk::compute_with(file, true, tokens)
 }
 
+/// Every named node of `file` grouped by kind id, from a walk of its own.
+pub(crate) fn index_by_kind(file: SourceFile<'_>) -> Vec<Vec<aura_syntax::tree_sitter::Node<'_>>> {
+    walk::index_by_kind(file)
+}
+
 /// Whether Aura measures functions in this language.
 pub fn supports(language: &aura_syntax::Language) -> bool {
     spec::spec_for(&language.id).is_some()

@@ -135,6 +135,16 @@ pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) 
     (walker.finish(), extras)
 }
 
+/// Every named node of `file` grouped by kind id, from a walk of its own
+/// (what [`compute_with`] collects on the metrics walk).
+pub(super) fn index_by_kind(file: SourceFile<'_>) -> Vec<Vec<Node<'_>>> {
+    let mut by_kind = vec![Vec::new(); file.language.ts_language().node_kind_count()];
+    let root = file.tree.root_node();
+    index_node(&mut by_kind, root);
+    index_descendants(&mut by_kind, root);
+    by_kind
+}
+
 /// Push `node` to its kind's list when it is named and real (not MISSING).
 fn index_node<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
     if node.is_named() && !node.is_missing() {

@@ -34,7 +34,7 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// The rules' view of `file`: its named nodes grouped by kind, as the
-    /// metrics walk collected them (`metrics::compute_with_index`) or, when
+    /// metrics walk collected them (`metrics::compute_with`) or, when
     /// `by_kind` is `None`, from a walk of its own.
     pub fn new(
         file: SourceFile<'a>,
@@ -42,30 +42,7 @@ impl<'a> Context<'a> {
         thresholds: &'a Thresholds,
         by_kind: Option<Vec<Vec<Node<'a>>>>,
     ) -> Self {
-        if let Some(by_kind) = by_kind {
-            return Context { file, metrics, thresholds, by_kind, calls: OnceCell::new() };
-        }
-        let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); file.language.ts_language().node_kind_count()];
-        let mut cursor = file.tree.walk();
-        'walk: loop {
-            let node = cursor.node();
-            if node.is_named() && !node.is_missing() {
-                if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
-                    list.push(node);
-                }
-            }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'walk;
-                }
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
+        let by_kind = by_kind.unwrap_or_else(|| crate::metrics::index_by_kind(file));
         Context { file, metrics, thresholds, by_kind, calls: OnceCell::new() }
     }
 

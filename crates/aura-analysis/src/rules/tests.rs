@@ -22,26 +22,32 @@ fn diagnostics(path: &Path, source: &str, settings: &RuleSettings) -> Vec<Diagno
     analyze_with(SourceFile { language, text: &rope, tree: &tree }, settings)
 }
 
+/// The files of a fixture folder under `tests/`, sorted.
+fn fixture_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    entries
+}
+
+/// 1-based lines of `source` marked `want: CODE`.
+fn marked_lines(source: &str, code: &str) -> Vec<usize> {
+    let mark = format!("want: {code}");
+    source.lines().enumerate().filter(|(_, l)| l.contains(&mark)).map(|(i, _)| i + 1).collect()
+}
+
 #[test]
 fn fixtures_flag_exactly_the_marked_lines() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
     let settings = all_enabled();
     let mut failures = Vec::new();
     let mut covered = std::collections::BTreeSet::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
+    for path in fixture_files("rules") {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         let code = stem.split(['_', '.']).next().unwrap().to_owned();
         covered.insert(code.clone());
         let source = std::fs::read_to_string(&path).unwrap();
         let rope = Rope::from_str(&source);
-        let wanted: Vec<usize> = source
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.contains(&format!("want: {code}")))
-            .map(|(i, _)| i + 1)
-            .collect();
+        let wanted = marked_lines(&source, &code);
         // `*_clean` fixtures hold negative cases only.
         assert_eq!(wanted.is_empty(), stem.ends_with("_clean"), "{stem}: positive cases");
         let got: Vec<usize> = diagnostics(&path, &source, &settings)
@@ -70,12 +76,9 @@ fn fixtures_flag_exactly_the_marked_lines() {
 /// measured against bandit and detect-secrets by `scripts/oracles/compare.py security`.
 #[test]
 fn labelled_security_corpus_scores() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/security");
     let settings = all_enabled();
     let mut report = String::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
+    for path in fixture_files("security") {
         let source = std::fs::read_to_string(&path).unwrap();
         let rope = Rope::from_str(&source);
         let found: Vec<(String, usize)> = diagnostics(&path, &source, &settings)
@@ -94,12 +97,7 @@ fn labelled_security_corpus_scores() {
         codes.dedup();
         report.push_str(&format!("{}\n", path.file_name().unwrap().to_string_lossy()));
         for code in codes {
-            let wanted: Vec<usize> = source
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains(&format!("want: {code}")))
-                .map(|(i, _)| i + 1)
-                .collect();
+            let wanted = marked_lines(&source, &code);
             let mut got: Vec<usize> = found.iter().filter(|(c, _)| *c == code).map(|(_, l)| *l).collect();
             got.dedup();
             let tp = got.iter().filter(|l| wanted.contains(l)).count();
@@ -116,11 +114,9 @@ fn labelled_security_corpus_scores() {
 /// in every language.
 #[test]
 fn metrics_walk_extras_match_plain_walks() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut sources: Vec<(std::path::PathBuf, String)> = Vec::new();
     for dir in ["rules", "metrics", "security"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
+        for path in fixture_files(dir) {
             let source = std::fs::read_to_string(&path).unwrap();
             sources.push((path, source));
         }
@@ -128,24 +124,22 @@ fn metrics_walk_extras_match_plain_walks() {
     // Rust doc comments have named children (the metrics walk skips comments).
     sources.push(("doc.rs".into(), "/// Adds.\n//! Crate.\nfn add() -> u8 { 1 }\n".into()));
     let mut checked = 0;
-    {
-        for (path, source) in sources {
-            let Some(language) = registry().for_path(&path, source.lines().next()) else { continue };
-            let rope = Rope::from_str(&source);
-            let tree = parse(language, &rope, None).unwrap();
-            let file = SourceFile { language, text: &rope, tree: &tree };
-            let (file_metrics, extras) = metrics::compute_with(file, true);
-            let Some(by_kind) = extras.by_kind else { continue };
-            let thresholds = Thresholds::default();
-            let plain = Context::new(file, &file_metrics, &thresholds, None);
-            assert!(plain.by_kind == by_kind, "{}: the two indexes differ", path.display());
-            assert!(
-                extras.tokens.as_deref() == Some(&crate::clones::tokenize(file)[..]),
-                "{}: the tokens differ",
-                path.display()
-            );
-            checked += 1;
-        }
+    for (path, source) in sources {
+        let Some(language) = registry().for_path(&path, source.lines().next()) else { continue };
+        let rope = Rope::from_str(&source);
+        let tree = parse(language, &rope, None).unwrap();
+        let file = SourceFile { language, text: &rope, tree: &tree };
+        let (file_metrics, extras) = metrics::compute_with(file, true);
+        let Some(by_kind) = extras.by_kind else { continue };
+        let thresholds = Thresholds::default();
+        let plain = Context::new(file, &file_metrics, &thresholds, None);
+        assert!(plain.by_kind == by_kind, "{}: the two indexes differ", path.display());
+        assert!(
+            extras.tokens.as_deref() == Some(&crate::clones::tokenize(file)[..]),
+            "{}: the tokens differ",
+            path.display()
+        );
+        checked += 1;
     }
     assert!(checked > 40, "only {checked} fixtures checked");
 }
