@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use aura_analysis::clones::{self, CloneIndex, CloneSettings};
-use aura_analysis::{analyze_and_tokenize, RuleSettings, SourceFile};
+use aura_analysis::{analyze_and_tokenize, analyze_incremental, AnalysisCache, RuleSettings, SourceFile};
 use aura_syntax::{registry, Document};
 use criterion::{criterion_group, Criterion};
 
@@ -52,9 +52,16 @@ fn python_5000_lines() -> String {
 
 /// Type one character in the middle of the file, then delete it again, so the
 /// document stays the same size across iterations.
-/// Everything the server does per edit: reparse, every default rule, and the
-/// clone pass (re-index the document's tokens, query the index).
-fn edit_and_analyse(doc: &mut Document, index: &mut CloneIndex, at: usize, insert: bool) -> usize {
+/// Everything the server does per edit: reparse, every default rule (the
+/// chunks the edit did not touch reused from `cache`), and the clone pass
+/// (re-index the document's tokens, query the index).
+fn edit_and_analyse(
+    doc: &mut Document,
+    index: &mut CloneIndex,
+    cache: &mut AnalysisCache,
+    at: usize,
+    insert: bool,
+) -> usize {
     if insert {
         doc.replace(at..at, "x").ok();
     } else {
@@ -63,7 +70,7 @@ fn edit_and_analyse(doc: &mut Document, index: &mut CloneIndex, at: usize, inser
     let language = doc.language().unwrap_or_else(|| unreachable!());
     let tree = doc.tree().cloned().unwrap_or_else(|| unreachable!());
     let file = SourceFile { language, text: doc.text(), tree: &tree };
-    let (found, tokens) = analyze_and_tokenize(file, &RuleSettings::default(), true);
+    let (found, tokens) = analyze_incremental(file, &RuleSettings::default(), true, cache);
     index.insert("doc", tokens.unwrap_or_default());
     found.len() + clones::diagnostics(&index.clones_of("doc"), true, true).len()
 }
@@ -79,10 +86,11 @@ fn setup() -> (Document, CloneIndex, usize) {
 
 fn bench_edit(c: &mut Criterion) {
     let (mut doc, mut index, at) = setup();
+    let mut cache = AnalysisCache::new();
     let mut insert = true;
     c.bench_function("edit_reparse_diagnostics_5000_lines", |b| {
         b.iter(|| {
-            let n = edit_and_analyse(&mut doc, &mut index, at, insert);
+            let n = edit_and_analyse(&mut doc, &mut index, &mut cache, at, insert);
             insert = !insert;
             n
         })
@@ -91,8 +99,10 @@ fn bench_edit(c: &mut Criterion) {
 
 fn percentiles() {
     let (mut doc, mut index, at) = setup();
-    // Per stage, so a regression points at its cause.
-    let mut stages: [Vec<Duration>; 4] = Default::default();
+    let mut cache = AnalysisCache::new();
+    // Per stage, so a regression points at its cause; the last is the whole
+    // file analysed afresh, for comparison (not part of the total).
+    let mut stages: [Vec<Duration>; 5] = Default::default();
     for i in 0..2000 {
         let start = Instant::now();
         if i % 2 == 0 {
@@ -105,7 +115,7 @@ fn percentiles() {
         let parsed = Instant::now();
         let file = SourceFile { language, text: doc.text(), tree: &tree };
         // As the server: the clone tokens come from the rules' walk.
-        let (found, tokens) = analyze_and_tokenize(file, &RuleSettings::default(), true);
+        let (found, tokens) = analyze_incremental(file, &RuleSettings::default(), true, &mut cache);
         std::hint::black_box(found.len());
         let ruled = Instant::now();
         index.insert("doc", tokens.unwrap_or_default());
@@ -115,15 +125,24 @@ fn percentiles() {
         stages[1].push(ruled - parsed);
         stages[2].push(done - ruled);
         stages[3].push(done - start);
+        if i % 10 == 0 {
+            let full = Instant::now();
+            std::hint::black_box(analyze_and_tokenize(file, &RuleSettings::default(), true).0.len());
+            stages[4].push(full.elapsed());
+        }
     }
     println!("one-character edits in a 5,000-line file, 2,000 edits:");
-    for (name, samples) in ["edit + reparse", "metrics + rules + tokens (one walk)", "clone pass", "total"]
-        .iter()
-        .zip(stages.iter_mut())
-    {
+    let names = [
+        "edit + reparse",
+        "metrics + rules + tokens (incremental)",
+        "clone pass",
+        "total",
+        "(for comparison: whole-file analysis)",
+    ];
+    for (name, samples) in names.iter().zip(stages.iter_mut()) {
         samples.sort();
         let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize];
-        println!("  {name:36} p50 {:>10.3?}  p99 {:>10.3?}  max {:>10.3?}", p(0.50), p(0.99), p(1.0));
+        println!("  {name:40} p50 {:>10.3?}  p99 {:>10.3?}  max {:>10.3?}", p(0.50), p(0.99), p(1.0));
     }
 }
 

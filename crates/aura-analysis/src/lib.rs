@@ -8,6 +8,7 @@
 
 pub mod clones;
 mod diagnostic;
+mod incremental;
 pub mod metrics;
 pub mod rules;
 pub mod secrets;
@@ -15,6 +16,7 @@ pub mod shape_rules;
 pub mod syntax_error;
 
 pub use diagnostic::{Applicability, Diagnostic, Fix, Related, Severity};
+pub use incremental::{analyze_incremental, AnalysisCache};
 pub use rules::RuleSettings;
 
 /// What every rule declares about itself, for `aura rules`, SARIF and editors.
@@ -96,7 +98,7 @@ pub fn analyze_and_tokenize(
     let mut out = syntax_error::check(file.tree, file.text);
     out.extend(rules::check(file, &metrics, extras.by_kind, settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
-    out.sort_by_key(position_order);
+    sort_by_position(&mut out);
     // Languages without a counting table are not walked for metrics.
     let tokens = extras.tokens.or_else(|| tokens.then(|| clones::tokenize(file)));
     (out, tokens)
@@ -113,9 +115,18 @@ pub fn merge_into(
 ) {
     rules::drop_suppressed(language, text, &mut extra);
     diagnostics.append(&mut extra);
-    diagnostics.sort_by_key(position_order);
+    sort_by_position(diagnostics);
 }
 
-fn position_order(d: &Diagnostic) -> (usize, usize, &'static str) {
-    (d.range.start, d.range.end, d.code)
+/// Position order; the message breaks ties, so the order does not depend on
+/// which rule or chunk ran first.
+pub(crate) fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code, &a.message).cmp(&(
+            b.range.start,
+            b.range.end,
+            b.code,
+            &b.message,
+        ))
+    });
 }

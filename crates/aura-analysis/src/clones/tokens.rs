@@ -1,6 +1,7 @@
 //! Files as token streams for clone detection: the leaves of the syntax tree
 //! in order, comments left out, each hashed as written and normalised.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aura_syntax::{registry, tree_sitter, Language};
@@ -112,20 +113,29 @@ pub fn tokenize(file: SourceFile<'_>) -> Vec<Token> {
 /// Builds the token list from nodes visited in preorder, by [`tokenize`]'s
 /// own walk or by the metrics walk (`analyze_and_tokenize`), which then need
 /// no walk of their own.
-pub(crate) struct Tokenizer {
+pub(crate) struct Tokenizer<'s> {
     table: &'static [Class],
     // One copy of the text beats a rope lookup per token.
-    source: String,
+    source: Cow<'s, str>,
     out: Vec<Token>,
     /// The end of the last comment seen: nothing before it is a token.
     skip_until: usize,
 }
 
-impl Tokenizer {
-    pub(crate) fn new(file: SourceFile<'_>) -> Tokenizer {
-        let source = file.text.to_string();
+impl<'s> Tokenizer<'s> {
+    pub(crate) fn new(file: SourceFile<'_>) -> Tokenizer<'static> {
+        Tokenizer::over(file.language, Cow::Owned(file.text.to_string()))
+    }
+
+    /// A tokenizer reading `source`, the text of a file in `language`.
+    pub(crate) fn over(language: &'static Language, source: Cow<'s, str>) -> Tokenizer<'s> {
         let out = Vec::with_capacity(source.len() / 4);
-        Tokenizer { table: classes(file.language), source, out, skip_until: 0 }
+        Tokenizer { table: classes(language), source, out, skip_until: 0 }
+    }
+
+    /// The tokens so far, leaving the tokenizer empty for the next subtree.
+    pub(crate) fn take(&mut self) -> Vec<Token> {
+        std::mem::take(&mut self.out)
     }
 
     /// Take in the next node in preorder; returns whether it is a comment,

@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use crate::SourceFile;
 
+pub(crate) use walk::{file_lines, finish_function, ChunkOut, ChunkWalker};
+
 /// Halstead's measures for one function.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Halstead {

@@ -87,13 +87,15 @@ struct Walker<'a, 't> {
     text: &'a Rope,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
-    /// Per line: CODE and/or COMMENT_LINE.
+    /// Per line from `line_base`: CODE and/or COMMENT_LINE.
     line_flags: Vec<u8>,
+    /// The row `line_flags` starts at (0 for a whole file).
+    line_base: usize,
     /// Named nodes by kind id, filled on the same walk when the rules need
     /// them (one tree walk instead of two on every analysis).
     by_kind: Option<Vec<Vec<Node<'t>>>>,
     /// The clone detector's tokens, built on the same walk when asked for.
-    tokens: Option<Tokenizer>,
+    tokens: Option<Tokenizer<'a>>,
 }
 
 /// What one walk of a file yields besides its metrics.
@@ -126,10 +128,11 @@ pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) 
         stack: Vec::with_capacity(64),
         frames: vec![Frame::default()],
         line_flags: std::mem::take(&mut line_flags),
+        line_base: 0,
         by_kind: index.then(|| vec![Vec::new(); kinds]),
         tokens: tokens.then(|| Tokenizer::new(file)),
     };
-    walker.run(file.tree.root_node());
+    walker.run(file.tree.root_node(), None);
     let extras =
         Extras { by_kind: walker.by_kind.take(), tokens: walker.tokens.take().map(Tokenizer::finish) };
     (walker.finish(), extras)
@@ -177,11 +180,14 @@ fn index_descendants<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
 }
 
 impl<'t> Walker<'_, 't> {
-    fn run(&mut self, root: Node<'t>) {
+    /// Walk `root`'s subtree; `root_field` is the field `root` fills in its
+    /// parent (a cursor started at `root` cannot see it).
+    fn run(&mut self, root: Node<'t>, root_field: Option<NonZeroU16>) {
         let mut cursor = root.walk();
+        let mut field = root_field;
         'outer: loop {
             let node = cursor.node();
-            let descend = self.enter(node, cursor.field_id());
+            let descend = self.enter(node, field.take().or_else(|| cursor.field_id()));
             if let Some(tokens) = self.tokens.as_mut() {
                 // Comments (the only nodes `enter` does not descend into,
                 // besides zero-width MISSING ones) hold no tokens.
@@ -521,6 +527,7 @@ impl<'t> Walker<'_, 't> {
         if node.end_position().column == 0 && end > start {
             end -= 1;
         }
+        let (start, end) = (start.saturating_sub(self.line_base), end.saturating_sub(self.line_base));
         for row in start..=end.min(self.line_flags.len().saturating_sub(1)) {
             self.line_flags[row] |= flag;
         }
@@ -534,31 +541,143 @@ impl<'t> Walker<'_, 't> {
             .into_iter()
             .skip(1)
             .map(|f| {
-                let lines = lines_in(&self.line_flags, f.start_row, f.end_row);
-                let halstead = Halstead::new(
-                    f.operators.len() as u32,
-                    f.operands.len() as u32,
-                    f.total_operators,
-                    f.total_operands,
-                );
-                FunctionMetrics {
-                    name: f.name,
-                    start_line: f.start_row as u32 + 1,
-                    end_line: f.end_row as u32 + 1,
-                    cyclomatic: f.cyclomatic,
-                    cognitive: f.cognitive,
-                    nesting: f.nesting,
-                    params: f.params,
-                    exits: f.exits,
-                    mi: maintainability_index(halstead.volume, f.cyclomatic, lines.sloc),
-                    lines,
-                    halstead,
-                    range: f.range,
-                    name_range: f.name_range,
-                }
+                let mut metrics = f.into_metrics();
+                finish_function(&mut metrics, &self.line_flags);
+                metrics
             })
             .collect();
         FileMetrics { lines, functions }
+    }
+}
+
+impl Frame {
+    /// The function's metrics but for its line counts and maintainability
+    /// index, which need every line's flags ([`finish_function`]).
+    fn into_metrics(self) -> FunctionMetrics {
+        let halstead = Halstead::new(
+            self.operators.len() as u32,
+            self.operands.len() as u32,
+            self.total_operators,
+            self.total_operands,
+        );
+        FunctionMetrics {
+            name: self.name,
+            start_line: self.start_row as u32 + 1,
+            end_line: self.end_row as u32 + 1,
+            cyclomatic: self.cyclomatic,
+            cognitive: self.cognitive,
+            nesting: self.nesting,
+            params: self.params,
+            exits: self.exits,
+            lines: Lines::default(),
+            halstead,
+            mi: 0.0,
+            range: self.range,
+            name_range: self.name_range,
+        }
+    }
+}
+
+/// Fill in `f`'s line counts and maintainability index from the whole
+/// file's line flags (a line's flags can come from code outside `f`: a
+/// comment after its closing brace).
+pub(crate) fn finish_function(f: &mut FunctionMetrics, flags: &[u8]) {
+    f.lines = lines_in(flags, f.start_line as usize - 1, f.end_line as usize - 1);
+    f.mi = maintainability_index(f.halstead.volume, f.cyclomatic, f.lines.sloc);
+}
+
+/// The line counts of a whole file from its line flags.
+pub(crate) fn file_lines(flags: &[u8], text: &Rope) -> Lines {
+    lines_in(flags, 0, last_line(text))
+}
+
+/// What walking one chunk (a subtree analysed on its own) yields.
+pub(crate) struct ChunkOut {
+    /// Its functions, in preorder, without line counts ([`finish_function`]).
+    pub functions: Vec<FunctionMetrics>,
+    /// Line flags for each row from the chunk's first.
+    pub flags: Vec<u8>,
+    /// Its clone tokens (empty unless asked for).
+    pub tokens: Vec<Token>,
+}
+
+/// The metrics walk taken one chunk at a time, for incremental analysis: the
+/// caller enters containers (nodes whose children are analysed as chunks of
+/// their own) and walks the chunks; the rules' node index collects every
+/// chunk walked.
+pub(crate) struct ChunkWalker<'a, 't> {
+    walker: Walker<'a, 't>,
+}
+
+impl<'a, 't> ChunkWalker<'a, 't> {
+    /// `None` for languages without a counting table. With `source` (the
+    /// file's text) the walk also yields clone tokens.
+    pub(crate) fn new(file: SourceFile<'a>, source: Option<&'a str>) -> Option<ChunkWalker<'a, 't>> {
+        let r = resolved(file.language)?;
+        let kinds = file.language.ts_language().node_kind_count();
+        Some(ChunkWalker {
+            walker: Walker {
+                r,
+                text: file.text,
+                stack: Vec::with_capacity(64),
+                frames: vec![Frame::default()],
+                line_flags: Vec::new(),
+                line_base: 0,
+                by_kind: Some(vec![Vec::new(); kinds]),
+                tokens: source.map(|s| Tokenizer::over(file.language, std::borrow::Cow::Borrowed(s))),
+            },
+        })
+    }
+
+    /// Whether `node` may be entered as a container: the walk is outside any
+    /// function and in no state a child could inherit (inside a boolean
+    /// operator, a string, an opaque branch), and `node` opens no function.
+    pub(crate) fn can_contain(&self, node: Node<'_>) -> bool {
+        let top = self.walker.stack.last().copied().unwrap_or(ROOT);
+        top.frame == 0
+            && !top.muted
+            && !top.in_bool
+            && !top.in_atom
+            && !node.is_missing()
+            && self.walker.r.class(node.kind_id()) & (UNIT | COMMENT) == 0
+    }
+
+    /// Enter a container: its children are walked (or reused) as chunks next.
+    pub(crate) fn enter(&mut self, node: Node<'_>, field: Option<NonZeroU16>) {
+        self.walker.enter(node, field);
+    }
+
+    /// Leave the container entered last.
+    pub(crate) fn leave(&mut self) {
+        self.walker.stack.pop();
+    }
+
+    /// Everything a chunk's walk inherits from the containers around it.
+    pub(crate) fn state(&self) -> [u32; 5] {
+        let e = self.walker.stack.last().copied().unwrap_or(ROOT);
+        let flags = u32::from(e.muted)
+            | u32::from(e.else_wrapper) << 1
+            | u32::from(e.in_bool) << 2
+            | u32::from(e.in_atom) << 3;
+        [e.class, e.level, e.inner, e.depth, flags]
+    }
+
+    /// Walk one chunk: `node` and everything under it.
+    pub(crate) fn walk(&mut self, node: Node<'t>, field: Option<NonZeroU16>) -> ChunkOut {
+        let first = node.start_position().row;
+        let last = node.end_position().row;
+        self.walker.line_base = first;
+        self.walker.line_flags = vec![0; last - first + 1];
+        let before = self.walker.frames.len();
+        self.walker.run(node, field);
+        let functions = self.walker.frames.drain(before..).map(Frame::into_metrics).collect();
+        let tokens = self.walker.tokens.as_mut().map(Tokenizer::take).unwrap_or_default();
+        ChunkOut { functions, flags: std::mem::take(&mut self.walker.line_flags), tokens }
+    }
+
+    /// The named nodes of every chunk walked, by kind id, in walk order.
+    pub(crate) fn into_index(self) -> Vec<Vec<Node<'t>>> {
+        self.walker.by_kind.unwrap_or_default()
     }
 }
 

@@ -115,7 +115,14 @@ pub(crate) fn statement_of(node: Node<'_>) -> Node<'_> {
         {
             return parent;
         }
-        if kind == "block" || kind.ends_with("_block") || kind == "module" || kind == "program" {
+        // A statement never reaches past a body of statements or declarations,
+        // nor is the whole file (Rust's `source_file`, C's `translation_unit`).
+        if kind == "block"
+            || kind.ends_with("_block")
+            || kind.ends_with("_body")
+            || kind.ends_with("declaration_list")
+            || parent.parent().is_none()
+        {
             return current;
         }
         current = parent;

@@ -30,6 +30,73 @@ pub struct Context<'a> {
     by_kind: Vec<Vec<Node<'a>>>,
     /// Calls with their callee names, computed on first use.
     calls: OnceCell<Vec<(Node<'a>, String)>>,
+    /// What the whole file says, computed on first use.
+    facts: OnceCell<Facts>,
+}
+
+/// What rules learn from the whole file rather than from the nodes they
+/// flag: whether it mentions a hardening library or flag. Kept as a few bits
+/// so that incremental analysis can tell when a change elsewhere in the file
+/// alters a rule's verdict on code that did not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Facts(u8);
+
+impl Facts {
+    /// Python imports `defusedxml`.
+    pub(crate) const DEFUSEDXML: u8 = 1;
+    /// Java configures a hardened XML parser factory somewhere.
+    pub(crate) const XML_GUARDED: u8 = 2;
+    /// PHP mentions `LIBXML_NOENT`.
+    pub(crate) const LIBXML_NOENT: u8 = 4;
+    /// C mentions `XML_PARSE_NOENT`.
+    pub(crate) const XML_PARSE_NOENT: u8 = 8;
+    /// Go imports `math/rand` (whose `Intn` has no `crypto/rand` twin).
+    pub(crate) const MATH_RAND: u8 = 16;
+
+    /// The facts of `text`, a whole file in language `lang`.
+    pub fn of(lang: &str, text: &str) -> Facts {
+        let mut bits = 0;
+        let mut set = |bit: u8, found: bool| {
+            if found {
+                bits |= bit;
+            }
+        };
+        match lang {
+            "python" => set(Facts::DEFUSEDXML, text.contains("defusedxml")),
+            "java" => set(
+                Facts::XML_GUARDED,
+                [
+                    "disallow-doctype-decl",
+                    "FEATURE_SECURE_PROCESSING",
+                    "ACCESS_EXTERNAL_DTD",
+                    "SUPPORT_DTD",
+                    "external-general-entities",
+                ]
+                .iter()
+                .any(|guard| text.contains(guard)),
+            ),
+            "php" => set(Facts::LIBXML_NOENT, text.contains("LIBXML_NOENT")),
+            "c" | "cpp" => set(Facts::XML_PARSE_NOENT, text.contains("XML_PARSE_NOENT")),
+            "go" => set(Facts::MATH_RAND, text.contains("\"math/rand")),
+            _ => {}
+        }
+        Facts(bits)
+    }
+
+    /// The bits, for keys.
+    pub(crate) fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether `bit` (one of the constants) is set.
+    pub(crate) fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+
+    /// Whether any rule in `lang` reads facts (otherwise the text need not be scanned).
+    pub fn matter_in(lang: &str) -> bool {
+        matches!(lang, "python" | "java" | "php" | "c" | "cpp" | "go")
+    }
 }
 
 impl<'a> Context<'a> {
@@ -43,7 +110,18 @@ impl<'a> Context<'a> {
         by_kind: Option<Vec<Vec<Node<'a>>>>,
     ) -> Self {
         let by_kind = by_kind.unwrap_or_else(|| crate::metrics::index_by_kind(file));
-        Context { file, metrics, thresholds, by_kind, calls: OnceCell::new() }
+        Context { file, metrics, thresholds, by_kind, calls: OnceCell::new(), facts: OnceCell::new() }
+    }
+
+    /// What the whole file says (see [`Facts`]).
+    pub(crate) fn facts(&self) -> Facts {
+        *self.facts.get_or_init(|| {
+            if Facts::matter_in(self.lang()) {
+                Facts::of(self.lang(), &self.text(self.file.tree.root_node()))
+            } else {
+                Facts::default()
+            }
+        })
     }
 
     /// Nodes of any of `kinds`, each list in source order.
@@ -117,7 +195,7 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Which rules run, and their thresholds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuleSettings {
     enabled: Vec<bool>,
     /// Complexity thresholds.
@@ -203,10 +281,43 @@ pub fn check<'a>(
     settings: &'a RuleSettings,
 ) -> Vec<Diagnostic> {
     let cx = Context::new(file, metrics, &settings.thresholds, by_kind);
+    run(&cx, settings, |_| true)
+}
+
+/// Whether a rule reads only the metrics (the complexity rules), not nodes.
+fn reads_metrics(rule: &Rule) -> bool {
+    rule.info.category == "complexity"
+}
+
+/// The enabled rules that look at nodes, over `by_kind` only (some of the
+/// file's nodes), with the file's `facts`.
+pub(crate) fn check_nodes<'a>(
+    file: SourceFile<'a>,
+    by_kind: Vec<Vec<Node<'a>>>,
+    facts: Facts,
+    settings: &'a RuleSettings,
+) -> Vec<Diagnostic> {
+    let metrics = FileMetrics { lines: Default::default(), functions: Vec::new() };
+    let cx = Context::new(file, &metrics, &settings.thresholds, Some(by_kind));
+    cx.facts.get_or_init(|| facts);
+    run(&cx, settings, |rule| !reads_metrics(rule))
+}
+
+/// The enabled rules that read only the metrics.
+pub(crate) fn check_metrics(
+    file: SourceFile<'_>,
+    metrics: &FileMetrics,
+    settings: &RuleSettings,
+) -> Vec<Diagnostic> {
+    let cx = Context::new(file, metrics, &settings.thresholds, Some(Vec::new()));
+    run(&cx, settings, reads_metrics)
+}
+
+fn run(cx: &Context<'_>, settings: &RuleSettings, wanted: impl Fn(&Rule) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (rule, on) in RULES.iter().zip(&settings.enabled) {
-        if *on {
-            (rule.check)(&cx, &mut out);
+        if *on && wanted(rule) {
+            (rule.check)(cx, &mut out);
         }
     }
     out

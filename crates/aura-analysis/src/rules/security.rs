@@ -6,7 +6,7 @@
 use aura_syntax::tree_sitter::Node;
 
 use super::ast::{arguments, calls, is_constant_string, statement_of, string_kinds};
-use super::{Context, Rule};
+use super::{Context, Facts, Rule};
 use crate::secrets::{is_secret_name, looks_random, scan};
 use crate::{Applicability, Diagnostic, Fix, RuleInfo, Severity};
 
@@ -389,7 +389,7 @@ pub(super) const INSECURE_RANDOM: Rule = Rule {
             _ => return,
         };
         // Go's crypto/rand has no Intn; only math/rand does.
-        if cx.lang() == "go" && !cx.text(cx.file.tree.root_node()).contains("\"math/rand") {
+        if cx.lang() == "go" && !cx.facts().has(Facts::MATH_RAND) {
             return;
         }
         for (call, name) in calls(cx) {
@@ -609,18 +609,9 @@ pub(super) const XXE: Rule = Rule {
         if !matches!(cx.lang(), "python" | "java" | "php" | "c" | "cpp") {
             return;
         }
-        // One copy of the file, only for languages whose checks read it.
-        let whole = cx.text(cx.file.tree.root_node());
-        let defused = whole.contains("defusedxml");
-        let java_guarded = [
-            "disallow-doctype-decl",
-            "FEATURE_SECURE_PROCESSING",
-            "ACCESS_EXTERNAL_DTD",
-            "SUPPORT_DTD",
-            "external-general-entities",
-        ]
-        .iter()
-        .any(|guard| whole.contains(guard));
+        let facts = cx.facts();
+        let defused = facts.has(Facts::DEFUSEDXML);
+        let java_guarded = facts.has(Facts::XML_GUARDED);
         for (call, name) in calls(cx) {
             let flagged = match cx.lang() {
                 "python" => {
@@ -656,10 +647,10 @@ pub(super) const XXE: Rule = Rule {
                     ) && !java_guarded
                 }
                 "php" => {
-                    whole.contains("LIBXML_NOENT") && cx.text(call).contains("LIBXML_NOENT")
+                    facts.has(Facts::LIBXML_NOENT) && cx.text(call).contains("LIBXML_NOENT")
                         || name == "libxml_disable_entity_loader" && cx.text(call).contains("false")
                 }
-                "c" | "cpp" => whole.contains("XML_PARSE_NOENT") && cx.text(call).contains("XML_PARSE_NOENT"),
+                "c" | "cpp" => facts.has(Facts::XML_PARSE_NOENT) && cx.text(call).contains("XML_PARSE_NOENT"),
                 _ => false,
             };
             if flagged {
