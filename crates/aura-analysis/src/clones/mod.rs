@@ -257,7 +257,10 @@ impl CloneIndex {
             let Some(list) = self.postings.get(&hash) else { continue };
             for &(other_id, q) in list.iter().take(MAX_POSTINGS) {
                 let q = q as usize;
-                if other_id == id && q == p {
+                if other_id == id && (q == p || periodic.iter().any(|r| r.contains(&p) && r.contains(&q))) {
+                    // Both ends inside a stretch already found to repeat
+                    // itself: any match between them is that repetition,
+                    // and growing it again would cost a pass over the stretch.
                     continue;
                 }
                 let diagonal = (u64::from(other_id) << 40) ^ (q as i64 - p as i64) as u64;
