@@ -1,7 +1,7 @@
 //! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
 
 use aura_analysis::clones::Token;
-use aura_analysis::{analyze_and_tokenize, Diagnostic, RuleSettings, SourceFile};
+use aura_analysis::{analyze_and_tokenize, analyze_incremental, AnalysisCache, Diagnostic, RuleSettings, SourceFile};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{document_symbols, Snapshot, Symbol};
 
@@ -17,13 +17,22 @@ pub struct FileAnalysis {
     pub tokens: Option<Vec<Token>>,
 }
 
-/// Parse (incrementally) and analyse a snapshot under `rules`.
-pub fn analyse_snapshot(snapshot: &Snapshot, rules: &RuleSettings) -> FileAnalysis {
+/// Parse (incrementally) and analyse a snapshot under `rules`; with `cache`
+/// (the document's last analysis) only what the edits touched is analysed again.
+pub fn analyse_snapshot(
+    snapshot: &Snapshot,
+    rules: &RuleSettings,
+    cache: Option<&mut AnalysisCache>,
+) -> FileAnalysis {
     let (Some(language), Some(tree)) = (snapshot.language, snapshot.tree()) else {
         return FileAnalysis { tree: None, diagnostics: Vec::new(), tokens: None };
     };
     let file = SourceFile { language, text: &snapshot.text, tree: &tree };
-    let (diagnostics, tokens) = analyze_and_tokenize(file, rules, rules.clones_enabled());
+    let tokens = rules.clones_enabled();
+    let (diagnostics, tokens) = match cache {
+        Some(cache) => analyze_incremental(file, rules, tokens, cache),
+        None => analyze_and_tokenize(file, rules, tokens),
+    };
     FileAnalysis { tree: Some(tree), diagnostics, tokens }
 }
 

@@ -40,7 +40,12 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
     let task = tokio::task::spawn_blocking(move || {
         // Selector problems are reported when config loads; here only the settings matter.
         let (rules, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-        let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules);
+        // The document's chunks from its last analysis; a concurrent analysis
+        // of the same document (rare) starts from nothing rather than wait.
+        let mut chunks = state.analyses.chunks.remove(&task_key).map(|(_, c)| c).unwrap_or_default();
+        let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules, Some(&mut chunks));
+        tracing::debug!(uri = %task_key, last = ?chunks.last_run(), "chunks reused, walked");
+        state.analyses.chunks.insert(task_key.clone(), chunks);
         if let (Some(tokens), Some(language)) = (analysis.tokens.take(), snapshot.language) {
             let found = workspace.update_and_query(&task_key, tokens, &rules);
             aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
@@ -72,7 +77,11 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
 /// The rule diagnostics (clones merged) of each open document's last
 /// analysis, with the revision and rules they belong to.
 #[derive(Default)]
-pub(crate) struct Analyses(DashMap<String, Cached>);
+pub(crate) struct Analyses {
+    done: DashMap<String, Cached>,
+    /// Each open document's chunks, for the next analysis to reuse.
+    chunks: DashMap<String, aura_analysis::AnalysisCache>,
+}
 
 struct Cached {
     revision: u64,
@@ -87,12 +96,13 @@ fn rules_key(config: &Config) -> String {
 
 impl Analyses {
     fn put(&self, key: &str, revision: u64, rules: String, diagnostics: &[Diagnostic]) {
-        self.0
+        self.done
             .insert(key.to_string(), Cached { revision, rules, diagnostics: Arc::new(diagnostics.to_vec()) });
     }
 
     pub(crate) fn forget(&self, key: &str) {
-        self.0.remove(key);
+        self.done.remove(key);
+        self.chunks.remove(key);
     }
 }
 
@@ -109,7 +119,7 @@ pub(crate) fn analysis(
     let rules = rules_key(config);
     let cached = state
         .analyses
-        .0
+        .done
         .get(key)
         .filter(|c| c.revision == snapshot.revision && c.rules == rules)
         .map(|c| c.diagnostics.clone());
@@ -117,7 +127,7 @@ pub(crate) fn analysis(
         Some(diagnostics) => (snapshot.tree(), diagnostics),
         None => {
             let (settings, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-            let analysis = aura_ide::analyse_snapshot(snapshot, &settings);
+            let analysis = aura_ide::analyse_snapshot(snapshot, &settings, None);
             (analysis.tree, Arc::new(analysis.diagnostics))
         }
     }
