@@ -72,3 +72,86 @@ fn interleaved_changes_and_requests_stay_in_order() {
     // The last published diagnostics are for the final version.
     client.diagnostics(uri, Some(version));
 }
+
+/// (code, 0-based line, message) of each finding below AUR400 (the per-file
+/// rules; clones, shape and git findings depend on more than the text).
+fn rule_findings<'a>(found: impl Iterator<Item = (&'a str, u64, &'a str)>) -> Vec<(String, u64, String)> {
+    let mut out: Vec<(String, u64, String)> = found
+        .filter(|(code, _, _)| *code < "AUR400")
+        .map(|(code, line, message)| (code.to_string(), line, message.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The findings of `aura check` on `text` as a Python file.
+fn checked_findings(text: &str) -> Vec<(String, u64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("incremental.py"), text).unwrap();
+    let out = crate::support::aura()
+        .args(["check", "--format", "json", "--fail-on", "never", "--no-progress", "incremental.py"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check prints JSON");
+    rule_findings(json["files"][0]["diagnostics"].as_array().unwrap().iter().map(|d| {
+        (
+            d["code"].as_str().unwrap(),
+            d["range"]["start"]["line"].as_u64().unwrap() - 1,
+            d["message"].as_str().unwrap(),
+        )
+    }))
+}
+
+/// The server reuses each document's unchanged chunks between analyses;
+/// after each of a run of edits that add, break, mend and remove findings
+/// inside a large class and move the code after them, its findings must be
+/// exactly those of `aura check` on the same text.
+#[test]
+fn findings_after_edits_equal_a_fresh_check() {
+    let method = "    def handle{n}(self, request, data):\n        if request.user == None:\n            return eval(data)\n        try:\n            return self.go(request)\n        except:\n            pass\n\n";
+    let mut text = String::from("import yaml\n\n\nclass Handler(Base):\n");
+    for n in 0..60 {
+        text.push_str(&method.replace("{n}", &n.to_string()));
+    }
+    let mut client = Client::start();
+    client.initialize();
+    let uri = "file:///tmp/aura-e2e/incremental.py";
+    client.open(uri, "python", 1, &text);
+    client.diagnostics(uri, Some(1));
+    let edits: [(&str, &str); 7] = [
+        // A new finding in the middle, a mended one, a broken method, a
+        // removed method, lines added near the top, a method mended, and
+        // code added at the very end.
+        ("    def handle30(", "    def loader(self, s):\n        return yaml.load(s)\n\n    def handle30("),
+        ("request.user == None:\n            return eval(data)\n        try:\n            return self.go(request)\n        except:\n            pass\n\n    def handle11(", "request.user is None:\n            return eval(data)\n        try:\n            return self.go(request)\n        except:\n            pass\n\n    def handle11("),
+        ("    def handle45(self, request, data):\n        if", "    def handle45(self, request, data:\n        if"),
+        (&method.replace("{n}", "50"), ""),
+        ("class Handler(Base):", "# Handlers.\nclass Handler(Base, Mixin):"),
+        ("    def handle45(self, request, data:\n        if", "    def handle45(self, request, data):\n        if"),
+        ("", "\n\ndef tail(x):\n    return exec(x)\n"),
+    ];
+    let mut seen = Vec::new();
+    for (version, (old, new)) in (2..).zip(edits) {
+        let start = if old.is_empty() { text.len() } else { text.find(old).expect("edit anchor") };
+        let end = start + old.len();
+        let r = range(utf16_position(&text, start), utf16_position(&text, end));
+        text.replace_range(start..end, new);
+        client.change(uri, version, json!([{"range": r, "text": new}]));
+        // Each edit is analysed on its own, from the previous analysis's chunks.
+        let published = client.diagnostics(uri, Some(version));
+        let server = rule_findings(published.iter().map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        }));
+        let checked = checked_findings(&text);
+        assert_eq!(server, checked, "after edit {}", version - 1);
+        seen.extend(checked.into_iter().map(|f| f.0));
+    }
+    for code in ["AUR308", "AUR001", "AUR206", "AUR302"] {
+        assert!(seen.iter().any(|c| c == code), "{code} never found: the edits do not exercise it");
+    }
+}

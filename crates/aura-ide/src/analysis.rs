@@ -1,7 +1,9 @@
 //! Analyses of one document snapshot: parse if needed, then diagnostics and symbols.
 
 use aura_analysis::clones::Token;
-use aura_analysis::{analyze_and_tokenize, analyze_incremental, AnalysisCache, Diagnostic, RuleSettings, SourceFile};
+use aura_analysis::{
+    analyze_and_tokenize, analyze_incremental, AnalysisCache, Diagnostic, RuleSettings, SourceFile,
+};
 use aura_syntax::tree_sitter::Tree;
 use aura_syntax::{document_symbols, Snapshot, Symbol};
 
