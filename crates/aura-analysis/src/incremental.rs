@@ -19,7 +19,7 @@ use std::num::NonZeroU16;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aura_syntax::tree_sitter::Node;
+use aura_syntax::tree_sitter::{Node, Tree};
 
 use crate::clones::Token;
 use crate::metrics::{file_lines, finish_function, ChunkOut, ChunkWalker, FileMetrics, FunctionMetrics};
@@ -66,8 +66,22 @@ const CONTAINERS: &[&str] = &[
     "export_statement",
 ];
 
+/// A chunk's results with the syntax subtree it was last seen as
+/// ([`subtree_identity`]; equal when the parser reused that very subtree,
+/// and then its tree needs no checking).
+type Remembered = (Option<usize>, Arc<Chunk>);
+
 /// One chunk's results, with the offsets it was computed at.
 struct Chunk {
+    /// The shape of its syntax tree: the same text can parse differently
+    /// (error recovery elsewhere in the file turned `<A>(x) => y` into a type
+    /// assertion in the rxjs sources), and a chunk is reused only when its
+    /// tree is the same.
+    shape: u64,
+    /// Computed in a tree without syntax errors, where the same text in the
+    /// same place parses the same way: reused without a shape check while
+    /// the file stays free of errors.
+    certain: bool,
     start_byte: usize,
     start_row: usize,
     diagnostics: Vec<Diagnostic>,
@@ -81,9 +95,12 @@ struct Chunk {
 /// language or without tokens starts over by itself.
 pub struct AnalysisCache {
     settings: Option<(RuleSettings, &'static str, bool)>,
+    /// The tree the chunks came from, kept alive so that no node of a later
+    /// tree can have the id of one of them without being that same subtree.
+    tree: Option<Tree>,
     /// `MIN_CACHED` and `MIN_CONTAINER`; the tests cut finer.
     limits: (usize, usize),
-    chunks: HashMap<u64, Arc<Chunk>>,
+    chunks: HashMap<u64, Remembered>,
     /// Chunks the last analysis reused, and chunks it walked that it could
     /// have reused had they not changed (for tests and tracing).
     last: (usize, usize),
@@ -99,6 +116,7 @@ impl Default for AnalysisCache {
     fn default() -> Self {
         AnalysisCache {
             settings: None,
+            tree: None,
             limits: (MIN_CACHED, MIN_CONTAINER),
             chunks: HashMap::new(),
             last: (0, 0),
@@ -129,6 +147,7 @@ enum Piece {
     },
     Fresh {
         out: ChunkOut,
+        id: Option<usize>,
         node: Range<usize>,
         context: usize,
         row: usize,
@@ -165,9 +184,12 @@ pub fn analyze_incremental(
         containers: Vec::new(),
         ancestors: Vec::new(),
         limits: cache.limits,
+        errors: false,
         seed: hash_words(0, &[u64::from(facts.bits())]),
     };
     let root = file.tree.root_node();
+    let errors = root.has_error();
+    run.errors = errors;
     run.container(root, None);
 
     let Run { walker, mut pieces, containers, mut new, .. } = run;
@@ -194,9 +216,11 @@ pub fn analyze_incremental(
                 reused += 1;
                 (chunk, bytes, rows)
             }
-            Piece::Fresh { out: walk, node, context, row, key, found } => {
+            Piece::Fresh { out: walk, id, node, context, row, key, found } => {
                 walked += usize::from(key.is_some());
                 let chunk = Arc::new(Chunk {
+                    shape: walk.shape,
+                    certain: !errors,
                     start_byte: node.start,
                     start_row: row,
                     diagnostics: found,
@@ -207,7 +231,7 @@ pub fn analyze_incremental(
                 // Only what lies inside the key's text moves with it.
                 let local = chunk.diagnostics.iter().all(|d| within(d, context..node.end));
                 if let (Some(key), true, true) = (key, local, stray.is_empty()) {
-                    new.insert(key, chunk.clone());
+                    new.insert(key, (id, chunk.clone()));
                 }
                 (chunk, 0, 0)
             }
@@ -245,6 +269,7 @@ pub fn analyze_incremental(
     rules::drop_suppressed(file.language, file.text, &mut out);
     crate::sort_by_position(&mut out);
     cache.chunks = new;
+    cache.tree = Some(file.tree.clone());
     cache.last = (reused, walked);
     (out, tokens.then_some(all_tokens))
 }
@@ -303,8 +328,8 @@ struct Run<'a, 't> {
     file: SourceFile<'a>,
     source: &'a [u8],
     walker: ChunkWalker<'a, 't>,
-    old: HashMap<u64, Arc<Chunk>>,
-    new: HashMap<u64, Arc<Chunk>>,
+    old: HashMap<u64, Remembered>,
+    new: HashMap<u64, Remembered>,
     pieces: Vec<Piece>,
     /// Containers entered, for the rules that read them (always re-checked).
     containers: Vec<Node<'t>>,
@@ -312,6 +337,8 @@ struct Run<'a, 't> {
     ancestors: Vec<u64>,
     /// Smallest chunk remembered, smallest container split.
     limits: (usize, usize),
+    /// Whether the tree has syntax errors.
+    errors: bool,
     seed: u64,
 }
 
@@ -355,6 +382,7 @@ impl<'t> Run<'_, 't> {
         let row = node.start_position().row;
         let range = node.byte_range();
         let context = text.line_to_byte(row.saturating_sub(CONTEXT_LINES).min(text.len_lines()));
+        let identity = subtree_identity(node);
         let cacheable = range.len() >= self.limits.0 && !node.has_error() && range.end <= self.source.len();
         let key = cacheable.then(|| {
             let state = self.walker.state();
@@ -373,18 +401,54 @@ impl<'t> Run<'_, 't> {
             h = hash_words(h, &self.ancestors);
             hash_bytes(h, &self.source[context..range.end])
         });
-        if let Some(chunk) = key.and_then(|k| self.old.get(&k).or_else(|| self.new.get(&k)).cloned()) {
+        let found = key.and_then(|k| self.old.get(&k).or_else(|| self.new.get(&k)));
+        let same_tree = |(seen, c): &Remembered| {
+            identity.is_some() && *seen == identity
+                || c.certain && !self.errors
+                || c.shape == self.walker.shape(node, field)
+        };
+        if let (Some(k), Some((_, chunk))) = (key, found.filter(|r| same_tree(r)).cloned()) {
             let bytes = range.start as isize - chunk.start_byte as isize;
             let rows = row as isize - chunk.start_row as isize;
-            if let Some(k) = key {
-                self.new.insert(k, chunk.clone());
-            }
+            self.new.insert(k, (identity, chunk.clone()));
             self.pieces.push(Piece::Reused { chunk, bytes, rows });
             return;
         }
         let out = self.walker.walk(node, field);
-        self.pieces.push(Piece::Fresh { out, node: range, context, row, key, found: Vec::new() });
+        self.pieces.push(Piece::Fresh {
+            out,
+            id: identity,
+            node: range,
+            context,
+            row,
+            key,
+            found: Vec::new(),
+        });
     }
+}
+
+/// The address of `node`'s syntax subtree, for nodes with children.
+///
+/// [`Node::id`] is documented to stay the same when an incremental parse
+/// reuses a node, but it is the address of the node's slot in its parent's
+/// child array, and the parent of a chunk is rebuilt on every parse. The
+/// subtree the slot points to is what the parser reuses, unchanged: it is
+/// immutable once shared, and `AnalysisCache` keeps the tree it came from
+/// alive, so its address cannot be handed to another subtree meanwhile.
+/// Leaves are stored inline in the slot (its lowest bit set) and have no
+/// identity; they are never chunks worth remembering.
+fn subtree_identity(node: Node<'_>) -> Option<usize> {
+    if node.child_count() == 0 {
+        return None;
+    }
+    // SAFETY: tree-sitter's `ts_node_new` (0.27, `lib/src/node.c`) makes
+    // `id` a `const Subtree *` into the live tree `node` borrows, and
+    // `Subtree` is a pointer-sized union; reading it as a `usize` reads
+    // initialised, aligned memory. A layout change would at worst stop
+    // chunks from being reused (the reuse tests would fail), since the text
+    // key is still checked.
+    let slot = unsafe { std::ptr::read(node.id() as *const usize) };
+    (slot & 1 == 0).then_some(slot)
 }
 
 const K: u64 = 0x517c_c1b7_2722_0a95;

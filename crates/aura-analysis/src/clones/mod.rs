@@ -250,17 +250,19 @@ impl CloneIndex {
         let mut covered: HashMap<u64, usize, BuildHasherDefault<Mixed>> = HashMap::default();
         let mut matches = Vec::new();
         // Stretches of this file that match themselves at a small offset (a
-        // table of similar lines): periodic, so copies inside them are repetition.
-        let mut periodic: Vec<Range<usize>> = Vec::new();
+        // table of similar lines), with that offset: periodic, so copies
+        // inside them are repetition.
+        let mut periodic = self.periodic_stretches(id, entry);
         for &(hash, p) in &entry.samples {
             let p = p as usize;
             let Some(list) = self.postings.get(&hash) else { continue };
             for &(other_id, q) in list.iter().take(MAX_POSTINGS) {
                 let q = q as usize;
-                if other_id == id && (q == p || periodic.iter().any(|r| r.contains(&p) && r.contains(&q))) {
-                    // Both ends inside a stretch already found to repeat
-                    // itself: any match between them is that repetition,
-                    // and growing it again would cost a pass over the stretch.
+                if other_id == id && (q == p || repetition(&periodic, p, q)) {
+                    // Both ends inside stretches that repeat themselves with
+                    // the same period: the match is that repetition (a table
+                    // split by an edit in the middle is still a table), and
+                    // growing it would cost a pass over the stretch.
                     continue;
                 }
                 let diagonal = (u64::from(other_id) << 40) ^ (q as i64 - p as i64) as u64;
@@ -284,7 +286,7 @@ impl CloneIndex {
                 }
                 covered.insert(diagonal, e1);
                 if other_id == id && s1 < e2 && s2 < e1 {
-                    periodic.push(s1.min(s2)..e1.max(e2));
+                    periodic.push((s1.min(s2)..e1.max(e2), s1.abs_diff(s2)));
                     continue;
                 }
                 matches.push((other_id, s1, s2, e1 - s1));
@@ -293,7 +295,7 @@ impl CloneIndex {
         let mut out = Vec::new();
         for (other_id, s1, s2, len) in matches {
             let inside = |r: &Range<usize>| r.start <= s1.min(s2) && s1.max(s2) + len <= r.end;
-            if other_id == id && periodic.iter().any(inside) {
+            if other_id == id && periodic.iter().map(|(r, _)| r).any(inside) {
                 continue;
             }
             let Some(other) = self.entries[other_id as usize].as_ref() else { continue };
@@ -332,6 +334,51 @@ impl CloneIndex {
 }
 
 impl CloneIndex {
+    /// The periodic stretches of file `id`: for each sample outside those
+    /// found so far, its nearest later copy in the same file, grown to a
+    /// maximal match; a match that overlaps its copy repeats with the
+    /// offset as period.
+    fn periodic_stretches(&self, id: u32, entry: &Entry) -> Vec<(Range<usize>, usize)> {
+        let a = &entry.tokens[..];
+        let (gram, _) = self.settings.gram_and_window();
+        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+        let mut covered: HashMap<usize, usize, BuildHasherDefault<Mixed>> = HashMap::default();
+        for &(hash, p) in &entry.samples {
+            let p = p as usize;
+            if found.iter().any(|(r, _)| r.contains(&p)) {
+                continue;
+            }
+            let Some(list) = self.postings.get(&hash) else { continue };
+            let nearest = list
+                .iter()
+                .take(MAX_POSTINGS)
+                .filter(|(f, q)| *f == id && *q as usize > p)
+                .map(|(_, q)| *q)
+                .min();
+            let Some(q) = nearest.map(|q| q as usize) else { continue };
+            let offset = q - p;
+            if covered.get(&offset).is_some_and(|end| p < *end)
+                || q + gram > a.len()
+                || !same(&a[p..p + gram], &a[q..q + gram])
+            {
+                continue;
+            }
+            let mut start = p;
+            while start > 0 && a[start - 1].norm == a[start - 1 + offset].norm {
+                start -= 1;
+            }
+            let mut end = p + gram;
+            while end + offset < a.len() && a[end].norm == a[end + offset].norm {
+                end += 1;
+            }
+            covered.insert(offset, end);
+            if start + offset < end {
+                found.push((start..end + offset, offset));
+            }
+        }
+        found
+    }
+
     /// The clone of `len` tokens at `s1` in `a` and `s2` in `b`, if it is long enough.
     #[allow(clippy::too_many_arguments)]
     fn clone_of(
@@ -363,6 +410,21 @@ impl CloneIndex {
             other_lines,
         })
     }
+}
+
+/// Whether tokens `p` and `q` of one file, which start the same k-gram, lie
+/// in the same periodic stretch or in two of the same period at most one
+/// period apart: one table split in two by a row that differs (as typing in
+/// the middle of it does). The same rows written out again elsewhere in the
+/// file are a copy, and are reported.
+fn repetition(periodic: &[(Range<usize>, usize)], p: usize, q: usize) -> bool {
+    periodic.iter().filter(|(r, _)| r.contains(&p)).any(|(r, period)| {
+        r.contains(&q)
+            || periodic.iter().any(|(other, d)| {
+                let gap = other.start.saturating_sub(r.end).max(r.start.saturating_sub(other.end));
+                d == period && gap <= *period && other.contains(&q)
+            })
+    })
 }
 
 fn same(a: &[Token], b: &[Token]) -> bool {
@@ -413,6 +475,14 @@ fn winnow(tokens: &[Token], settings: CloneSettings) -> Vec<(u64, u32)> {
     samples
 }
 
+fn related_of(clone: &Clone) -> Related {
+    Related {
+        file: clone.other.clone(),
+        lines: clone.other_lines,
+        message: if clone.exact { "the same code".to_string() } else { "similar code".to_string() },
+    }
+}
+
 fn mix(mut x: u64) -> u64 {
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -425,29 +495,47 @@ fn mix(mut x: u64) -> u64 {
 /// pointing at every other copy. A region inside a larger one of the same kind
 /// joins it rather than repeating the finding.
 pub fn diagnostics(clones: &[Clone], exact_on: bool, renamed_on: bool) -> Vec<Diagnostic> {
+    debug_assert!(clones.windows(2).all(|w| w[0].range.start <= w[1].range.start), "clones sorted by start");
     /// (bytes, lines, exact, tokens, the other copies)
     type Region = (Range<usize>, (u32, u32), bool, usize, Vec<Related>);
     let mut regions: Vec<Region> = Vec::new();
+    // Per kind (renamed, exact): region indices in creation order, the
+    // largest end among them so far, and each region's other copies.
+    let mut by_kind: [(Vec<usize>, Vec<usize>); 2] = Default::default();
+    // The other copies each region points at, as a hash of file and lines
+    // (tens of thousands of clones in a file of repeated blocks).
+    let place = |c: &Clone| {
+        let mut h = Mixed::default();
+        h.write(c.other.as_bytes());
+        h.write_u64(mix(h.finish()) ^ (u64::from(c.other_lines.0) << 32 | u64::from(c.other_lines.1)));
+        h.finish()
+    };
+    let mut seen: Vec<std::collections::HashSet<u64, BuildHasherDefault<Identity>>> = Vec::new();
     for clone in clones {
         if (clone.exact && !exact_on) || (!clone.exact && !renamed_on) {
             continue;
         }
-        let related = Related {
-            file: clone.other.clone(),
-            lines: clone.other_lines,
-            message: if clone.exact { "the same code".to_string() } else { "similar code".to_string() },
-        };
-        let holder = regions.iter_mut().find(|(range, _, exact, _, _)| {
-            *exact == clone.exact && range.start <= clone.range.start && clone.range.end <= range.end
-        });
-        match holder {
-            Some((_, _, _, _, others)) => {
-                if !others.iter().any(|r| r.file == related.file && r.lines == related.lines) {
-                    others.push(related);
+        // Clones come sorted by start, so every region so far starts at or
+        // before this one; the holder is the first whose end reaches it.
+        let (order, max_end) = &mut by_kind[usize::from(clone.exact)];
+        let first = max_end.partition_point(|end| *end < clone.range.end);
+        match order.get(first) {
+            Some(&holder) => {
+                if seen[holder].insert(place(clone)) {
+                    regions[holder].4.push(related_of(clone));
                 }
             }
             None => {
-                regions.push((clone.range.clone(), clone.lines, clone.exact, clone.tokens, vec![related]))
+                order.push(regions.len());
+                max_end.push(max_end.last().map_or(clone.range.end, |m| (*m).max(clone.range.end)));
+                seen.push([place(clone)].into_iter().collect());
+                regions.push((
+                    clone.range.clone(),
+                    clone.lines,
+                    clone.exact,
+                    clone.tokens,
+                    vec![related_of(clone)],
+                ))
             }
         }
     }

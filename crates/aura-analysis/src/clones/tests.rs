@@ -111,6 +111,28 @@ fn copies_within_one_file_are_found_but_repetition_is_not() {
 }
 
 #[test]
+fn a_table_split_by_a_differing_row_is_still_repetition_but_its_rows_elsewhere_are_a_copy() {
+    let rows = |range: std::ops::Range<usize>| -> String {
+        range.map(|i| format!("register('name{i}', handler_{i}, {i})\n")).collect()
+    };
+    // Typing in the middle of a table breaks its period for a moment.
+    let split = format!("{}register((\n{}", rows(0..40), rows(40..80));
+    let index = index_of(&[("t.py", "python", &split)]);
+    assert!(index.clones_of("t.py").is_empty(), "{:?}", index.clones_of("t.py"));
+
+    // The same rows again, far from the first ones, are a copy.
+    let far = format!(
+        "{}\n{LOAD}\n{LOAD2}\n{}",
+        rows(0..12),
+        rows(0..12),
+        LOAD2 = LOAD.replace("load_users", "other")
+    );
+    let index = index_of(&[("f.py", "python", &far)]);
+    let lines: Vec<u32> = index.clones_of("f.py").iter().map(|c| c.lines.0).collect();
+    assert!(lines.contains(&0), "the first rows are reported: {lines:?}");
+}
+
+#[test]
 fn the_index_follows_edits() {
     let mut index = index_of(&[("a.py", "python", LOAD), ("b.py", "python", LOAD)]);
     assert_eq!(index.clones_of("a.py").len(), 1);
