@@ -165,7 +165,7 @@ pub fn analyze_incremental(
     cache: &mut AnalysisCache,
 ) -> (Vec<Diagnostic>, Option<Vec<Token>>) {
     let source = file.text.to_string();
-    let Some(walker) = ChunkWalker::new(file, tokens.then_some(source.as_str())) else {
+    let Some(walker) = ChunkWalker::new(file, &source, tokens) else {
         return crate::analyze_and_tokenize(file, settings, tokens);
     };
     let lang: &'static str = &file.language.id;

@@ -289,6 +289,13 @@ impl CloneIndex {
                     periodic.push((s1.min(s2)..e1.max(e2), s1.abs_diff(s2)));
                     continue;
                 }
+                // Neither an exact run inside it nor the whole can be long
+                // enough: most shared k-grams grow into such short matches.
+                if e1 - s1 < self.settings.min_tokens
+                    || a[e1 - 1].end_line - a[s1].line + 1 < self.settings.min_lines
+                {
+                    continue;
+                }
                 matches.push((other_id, s1, s2, e1 - s1));
             }
         }

@@ -85,6 +85,9 @@ impl BuildHasher for Fixed {
 struct Walker<'a, 't> {
     r: &'static Resolved,
     text: &'a Rope,
+    /// The same text in one piece: operand hashes and names read it per
+    /// leaf, where a rope slice would cost a tree descent each.
+    source: &'a str,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
     /// Per line from `line_base`: CODE and/or COMMENT_LINE.
@@ -124,15 +127,17 @@ pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) 
         return (FileMetrics { lines, functions: vec![] }, Extras { by_kind: None, tokens: None });
     };
     let kinds = file.language.ts_language().node_kind_count();
+    let source = file.text.to_string();
     let mut walker = Walker {
         r,
         text: file.text,
+        source: &source,
         stack: Vec::with_capacity(64),
         frames: vec![Frame::default()],
         line_flags: std::mem::take(&mut line_flags),
         line_base: 0,
         by_kind: index.then(|| vec![Vec::new(); kinds]),
-        tokens: tokens.then(|| Tokenizer::new(file)),
+        tokens: tokens.then(|| Tokenizer::over(file.language, std::borrow::Cow::Borrowed(&source))),
         shape: 0,
     };
     walker.run(file.tree.root_node(), None);
@@ -518,16 +523,13 @@ impl<'t> Walker<'_, 't> {
     }
 
     fn text_of(&self, node: Node<'_>) -> String {
-        node_text(self.text, node)
+        self.source.get(node.byte_range()).map_or_else(|| node_text(self.text, node), str::to_owned)
     }
 
     fn hash_text(&self, node: Node<'_>) -> u64 {
-        let range = node.byte_range();
         let mut hasher = Fixed.build_hasher();
-        if range.end <= self.text.len_bytes() {
-            for chunk in self.text.byte_slice(range).chunks() {
-                hasher.write(chunk.as_bytes());
-            }
+        if let Some(bytes) = self.source.as_bytes().get(node.byte_range()) {
+            hasher.write(bytes);
         }
         hasher.finish()
     }
@@ -633,21 +635,22 @@ pub(crate) struct ChunkWalker<'a, 't> {
 }
 
 impl<'a, 't> ChunkWalker<'a, 't> {
-    /// `None` for languages without a counting table. With `source` (the
-    /// file's text) the walk also yields clone tokens.
-    pub(crate) fn new(file: SourceFile<'a>, source: Option<&'a str>) -> Option<ChunkWalker<'a, 't>> {
+    /// `None` for languages without a counting table. `source` is the
+    /// file's text; with `tokens` the walk also yields clone tokens.
+    pub(crate) fn new(file: SourceFile<'a>, source: &'a str, tokens: bool) -> Option<ChunkWalker<'a, 't>> {
         let r = resolved(file.language)?;
         let kinds = file.language.ts_language().node_kind_count();
         Some(ChunkWalker {
             walker: Walker {
                 r,
                 text: file.text,
+                source,
                 stack: Vec::with_capacity(64),
                 frames: vec![Frame::default()],
                 line_flags: Vec::new(),
                 line_base: 0,
                 by_kind: Some(vec![Vec::new(); kinds]),
-                tokens: source.map(|s| Tokenizer::over(file.language, std::borrow::Cow::Borrowed(s))),
+                tokens: tokens.then(|| Tokenizer::over(file.language, std::borrow::Cow::Borrowed(source))),
                 shape: 0,
             },
         })

@@ -24,7 +24,12 @@ pub(crate) fn call_kinds(lang: &str) -> &'static [&'static str] {
 /// `System.out.println`, `println!`, `new Function`), whitespace removed.
 pub fn callee_name(node: Node<'_>, text: &aura_syntax::Rope) -> Option<String> {
     let t = |n: Node<'_>| -> String {
-        crate::node_text(text, n).chars().filter(|c| !c.is_whitespace()).collect()
+        let raw = crate::node_text(text, n);
+        if raw.contains(char::is_whitespace) {
+            raw.chars().filter(|c| !c.is_whitespace()).collect()
+        } else {
+            raw
+        }
     };
     let name = match node.kind() {
         "macro_invocation" => format!("{}!", t(node.child_by_field_name("macro")?)),
@@ -48,7 +53,10 @@ pub fn callee_name(node: Node<'_>, text: &aura_syntax::Rope) -> Option<String> {
         "command" => t(node.child_by_field_name("name")?),
         _ => t(node.child_by_field_name("function")?),
     };
-    Some(name.replace("->", ".").replace("::", "."))
+    if name.contains("->") || name.contains("::") {
+        return Some(name.replace("->", ".").replace("::", "."));
+    }
+    Some(name)
 }
 
 /// The argument nodes of a call (named children of its argument list).

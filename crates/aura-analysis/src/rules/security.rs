@@ -128,8 +128,9 @@ pub(super) const EVAL: Rule = Rule {
             _ => return,
         };
         for (call, name) in calls(cx) {
-            let dynamic = arguments(call).iter().any(|a| !is_constant_string(*a, cx.lang()));
-            if targets.contains(&name.as_str()) && dynamic {
+            if targets.contains(&name.as_str())
+                && arguments(call).iter().any(|a| !is_constant_string(*a, cx.lang()))
+            {
                 out.push(Diagnostic::new(
                     "AUR302",
                     Severity::Warning,
@@ -461,6 +462,10 @@ pub(super) const TLS_DISABLED: Rule = Rule {
         };
         for (kind, pattern) in checks {
             for node in cx.nodes(&[kind]) {
+                // Squashing only drops whitespace: a shorter node cannot hold the pattern.
+                if node.byte_range().len() < pattern.len() {
+                    continue;
+                }
                 let squashed: String = cx.text(node).chars().filter(|c| !c.is_whitespace()).collect();
                 let hit = match (cx.lang(), *kind) {
                     ("rust", _) => {

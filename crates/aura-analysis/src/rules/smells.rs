@@ -552,28 +552,34 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
         if cx.lang() != "python" {
             return;
         }
+        // Names are checked before their place: `Node::parent` walks down
+        // from the root, and most names are not builtins.
+        static BUILTINS: std::sync::OnceLock<std::collections::HashSet<&str>> = std::sync::OnceLock::new();
+        let builtins = BUILTINS.get_or_init(|| PYTHON_BUILTINS.iter().copied().collect());
+        let longest = PYTHON_BUILTINS.iter().map(|b| b.len()).max().unwrap_or(0);
+        let is_builtin =
+            |node: Node<'_>| node.byte_range().len() <= longest && builtins.contains(cx.text(node).as_str());
         let mut report = |node: Node<'_>, what: &str| {
             let name = cx.text(node);
-            if PYTHON_BUILTINS.contains(&name.as_str()) {
-                out.push(Diagnostic::new(
-                    "AUR207",
-                    Severity::Warning,
-                    format!("{what} `{name}` shadows the builtin of the same name"),
-                    node.byte_range(),
-                ));
-            }
+            out.push(Diagnostic::new(
+                "AUR207",
+                Severity::Warning,
+                format!("{what} `{name}` shadows the builtin of the same name"),
+                node.byte_range(),
+            ));
         };
         for def in cx.nodes(&["function_definition"]) {
             // Methods live in a class namespace and do not shadow anything.
-            let in_class =
+            let in_class = || {
                 def.parent().and_then(|p| p.parent()).is_some_and(|g| g.kind() == "class_definition")
                     || def
                         .parent()
                         .filter(|p| p.kind() == "decorated_definition")
                         .and_then(|p| p.parent())
                         .and_then(|p| p.parent())
-                        .is_some_and(|g| g.kind() == "class_definition");
-            if let Some(name) = def.child_by_field_name("name").filter(|_| !in_class) {
+                        .is_some_and(|g| g.kind() == "class_definition")
+            };
+            if let Some(name) = def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class()) {
                 report(name, "function");
             }
             if let Some(params) = def.child_by_field_name("parameters") {
@@ -585,26 +591,31 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
                         "default_parameter" | "typed_default_parameter" => param.child_by_field_name("name"),
                         _ => None,
                     };
-                    if let Some(name) = name {
+                    if let Some(name) = name.filter(|n| is_builtin(*n)) {
                         report(name, "parameter");
                     }
                 }
             }
         }
         for assignment in cx.nodes(&["assignment"]) {
-            let in_class = assignment
-                .parent()
-                .and_then(|p| p.parent())
-                .and_then(|p| p.parent())
-                .is_some_and(|g| g.kind() == "class_definition");
-            if let Some(left) =
-                assignment.child_by_field_name("left").filter(|l| l.kind() == "identifier" && !in_class)
+            let in_class = || {
+                assignment
+                    .parent()
+                    .and_then(|p| p.parent())
+                    .and_then(|p| p.parent())
+                    .is_some_and(|g| g.kind() == "class_definition")
+            };
+            if let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "identifier" && is_builtin(*l) && !in_class())
             {
                 report(left, "variable");
             }
         }
         for stmt in cx.nodes(&["for_statement"]) {
-            if let Some(left) = stmt.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
+            if let Some(left) =
+                stmt.child_by_field_name("left").filter(|l| l.kind() == "identifier" && is_builtin(*l))
+            {
                 report(left, "loop variable");
             }
         }
