@@ -194,7 +194,7 @@ pub fn analyze_incremental(
 
     let Run { walker, mut pieces, containers, mut new, .. } = run;
     let node_count = file.language.ts_language().node_kind_count();
-    let found = rules::check_nodes(file, walker.into_index(), facts, settings);
+    let found = rules::check_nodes(file, walker.into_index(), facts, &source, settings);
     let stray = attribute(&mut pieces, found);
     let mut by_kind = vec![Vec::new(); node_count];
     for node in containers {
@@ -203,7 +203,7 @@ pub fn analyze_incremental(
         }
     }
     let mut out = syntax_error::check(file.tree, file.text);
-    out.extend(rules::check_nodes(file, by_kind, facts, settings));
+    out.extend(rules::check_nodes(file, by_kind, facts, &source, settings));
     out.extend(stray.iter().cloned());
 
     let mut flags = vec![0u8; file.text.len_lines()];

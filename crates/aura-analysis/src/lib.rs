@@ -96,7 +96,7 @@ pub fn analyze_and_tokenize(
     // One walk yields the metrics, the rules' index of nodes by kind and the tokens.
     let (metrics, extras) = metrics::compute_with(file, tokens);
     let mut out = syntax_error::check(file.tree, file.text);
-    out.extend(rules::check(file, &metrics, extras.by_kind, settings));
+    out.extend(rules::check_with_source(file, &metrics, extras.by_kind, extras.source.as_deref(), settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
     sort_by_position(&mut out);
     // Languages without a counting table are not walked for metrics.

@@ -109,6 +109,8 @@ pub(crate) struct Extras<'t> {
     pub by_kind: Option<Vec<Vec<Node<'t>>>>,
     /// The clone detector's tokens.
     pub tokens: Option<Vec<Token>>,
+    /// The file's text in one piece, as the walk read it.
+    pub source: Option<String>,
 }
 
 pub(super) fn compute(file: SourceFile<'_>) -> FileMetrics {
@@ -124,7 +126,10 @@ pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) 
     let mut line_flags = vec![0u8; line_count];
     let Some(r) = resolved(file.language) else {
         let lines = lines_in(&line_flags, 0, line_count.saturating_sub(1));
-        return (FileMetrics { lines, functions: vec![] }, Extras { by_kind: None, tokens: None });
+        return (
+            FileMetrics { lines, functions: vec![] },
+            Extras { by_kind: None, tokens: None, source: None },
+        );
     };
     let kinds = file.language.ts_language().node_kind_count();
     let source = file.text.to_string();
@@ -141,9 +146,10 @@ pub(super) fn compute_with<'t>(file: SourceFile<'t>, index: bool, tokens: bool) 
         shape: 0,
     };
     walker.run(file.tree.root_node(), None);
-    let extras =
-        Extras { by_kind: walker.by_kind.take(), tokens: walker.tokens.take().map(Tokenizer::finish) };
-    (walker.finish(), extras)
+    let by_kind = walker.by_kind.take();
+    let tokens = walker.tokens.take().map(Tokenizer::finish);
+    let metrics = walker.finish();
+    (metrics, Extras { by_kind, tokens, source: Some(source) })
 }
 
 /// Every named node of `file` grouped by kind id, from a walk of its own

@@ -32,6 +32,9 @@ pub struct Context<'a> {
     calls: OnceCell<Vec<(Node<'a>, String)>>,
     /// What the whole file says, computed on first use.
     facts: OnceCell<Facts>,
+    /// The text in one piece, when the caller has it: node text without a
+    /// rope descent per node.
+    source: Option<&'a str>,
 }
 
 /// What rules learn from the whole file rather than from the nodes they
@@ -110,7 +113,15 @@ impl<'a> Context<'a> {
         by_kind: Option<Vec<Vec<Node<'a>>>>,
     ) -> Self {
         let by_kind = by_kind.unwrap_or_else(|| crate::metrics::index_by_kind(file));
-        Context { file, metrics, thresholds, by_kind, calls: OnceCell::new(), facts: OnceCell::new() }
+        Context {
+            file,
+            metrics,
+            thresholds,
+            by_kind,
+            calls: OnceCell::new(),
+            facts: OnceCell::new(),
+            source: None,
+        }
     }
 
     /// What the whole file says (see [`Facts`]).
@@ -126,10 +137,9 @@ impl<'a> Context<'a> {
 
     /// Nodes of any of `kinds`, each list in source order.
     pub fn nodes<'s>(&'s self, kinds: &'s [&'s str]) -> impl Iterator<Item = Node<'a>> + 's {
-        let ts = self.file.language.ts_language();
         kinds
             .iter()
-            .map(move |k| ts.id_for_node_kind(k, true))
+            .map(move |k| kind_id(self.file.language, k))
             .filter(|id| *id != 0)
             .filter_map(move |id| self.by_kind.get(id as usize))
             .flatten()
@@ -152,8 +162,31 @@ impl<'a> Context<'a> {
 
     /// The source text of `node`.
     pub fn text(&self, node: Node<'_>) -> String {
-        node_text(self.file.text, node)
+        match self.source.and_then(|s| s.get(node.byte_range())) {
+            Some(text) => text.to_owned(),
+            None => node_text(self.file.text, node),
+        }
     }
+}
+
+/// The id of the named node kind `kind` in `language` (0 when it has none).
+/// tree-sitter finds it by comparing every symbol name; rules ask for the
+/// same few kinds in every file, so the answers are kept per thread.
+fn kind_id(language: &aura_syntax::Language, kind: &str) -> u16 {
+    thread_local! {
+        static IDS: std::cell::RefCell<std::collections::HashMap<String, std::collections::HashMap<Box<str>, u16>>> =
+            Default::default();
+    }
+    IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        let per_language = ids.entry(language.id.clone()).or_default();
+        if let Some(id) = per_language.get(kind) {
+            return *id;
+        }
+        let id = language.ts_language().id_for_node_kind(kind, true);
+        per_language.insert(kind.into(), id);
+        id
+    })
 }
 
 /// A rule: what it declares and how it checks.
@@ -280,7 +313,19 @@ pub fn check<'a>(
     by_kind: Option<Vec<Vec<Node<'a>>>>,
     settings: &'a RuleSettings,
 ) -> Vec<Diagnostic> {
-    let cx = Context::new(file, metrics, &settings.thresholds, by_kind);
+    check_with_source(file, metrics, by_kind, None, settings)
+}
+
+/// As [`check`], with the file's text in one piece when the caller has it.
+pub(crate) fn check_with_source<'a>(
+    file: SourceFile<'a>,
+    metrics: &'a FileMetrics,
+    by_kind: Option<Vec<Vec<Node<'a>>>>,
+    source: Option<&'a str>,
+    settings: &'a RuleSettings,
+) -> Vec<Diagnostic> {
+    let mut cx = Context::new(file, metrics, &settings.thresholds, by_kind);
+    cx.source = source;
     run(&cx, settings, |_| true)
 }
 
@@ -295,10 +340,12 @@ pub(crate) fn check_nodes<'a>(
     file: SourceFile<'a>,
     by_kind: Vec<Vec<Node<'a>>>,
     facts: Facts,
+    source: &'a str,
     settings: &'a RuleSettings,
 ) -> Vec<Diagnostic> {
     let metrics = FileMetrics { lines: Default::default(), functions: Vec::new() };
-    let cx = Context::new(file, &metrics, &settings.thresholds, Some(by_kind));
+    let mut cx = Context::new(file, &metrics, &settings.thresholds, Some(by_kind));
+    cx.source = Some(source);
     cx.facts.get_or_init(|| facts);
     run(&cx, settings, |rule| !reads_metrics(rule))
 }
