@@ -56,9 +56,9 @@ pub struct OpenDocument {
 /// recently used documents keep one; the others keep their text and are
 /// parsed from scratch (a few milliseconds) when next needed. Edits happen in
 /// the active document, which is always among the most recent.
-const MAX_TREES: usize = 16;
+pub const MAX_TREES: usize = 16;
 /// ... and at most this much source behind those trees.
-const MAX_TREE_SOURCE_BYTES: usize = 1_500_000;
+pub const MAX_TREE_SOURCE_BYTES: usize = 1_500_000;
 
 /// All open documents, keyed by the editor's URI string.
 #[derive(Debug, Default)]

@@ -19,5 +19,5 @@ pub mod shape;
 pub mod workspace;
 
 pub use analysis::{analyse_snapshot, snapshot_symbols, FileAnalysis};
-pub use documents::{Change, ChangeOutcome, Documents, OpenDocument};
+pub use documents::{Change, ChangeOutcome, Documents, OpenDocument, MAX_TREES, MAX_TREE_SOURCE_BYTES};
 pub use function_info::{complexity_lenses, function_at, hover_markdown, snapshot_metrics, Lens};

@@ -45,7 +45,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         let mut chunks = state.analyses.chunks.remove(&task_key).map(|(_, c)| c).unwrap_or_default();
         let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules, Some(&mut chunks));
         tracing::debug!(uri = %task_key, last = ?chunks.last_run(), "chunks reused, walked");
-        state.analyses.chunks.insert(task_key.clone(), chunks);
+        state.analyses.keep_chunks(&task_key, chunks, snapshot.text.len_bytes());
         if let (Some(tokens), Some(language)) = (analysis.tokens.take(), snapshot.language) {
             let found = workspace.update_and_query(&task_key, tokens, &rules);
             aura_analysis::merge_into(language, &snapshot.text, &mut analysis.diagnostics, found);
@@ -79,8 +79,11 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
 #[derive(Default)]
 pub(crate) struct Analyses {
     done: DashMap<String, Cached>,
-    /// Each open document's chunks, for the next analysis to reuse.
+    /// The chunks of the most recently analysed documents, for their next
+    /// analysis to reuse.
     chunks: DashMap<String, aura_analysis::AnalysisCache>,
+    /// Those documents, least recent first, with their sizes in bytes.
+    recent: std::sync::Mutex<std::collections::VecDeque<(String, usize)>>,
 }
 
 struct Cached {
@@ -100,9 +103,31 @@ impl Analyses {
             .insert(key.to_string(), Cached { revision, rules, diagnostics: Arc::new(diagnostics.to_vec()) });
     }
 
+    /// Keep `key`'s chunks for its next analysis. Chunks hold a syntax tree
+    /// and every clone token, so, like the documents' own trees, only the
+    /// most recently analysed documents keep theirs (the one being edited is
+    /// always among them); the others start afresh when next analysed.
+    fn keep_chunks(&self, key: &str, chunks: aura_analysis::AnalysisCache, bytes: usize) {
+        self.chunks.insert(key.to_string(), chunks);
+        let Ok(mut recent) = self.recent.lock() else { return };
+        recent.retain(|(k, _)| k != key);
+        recent.push_back((key.to_string(), bytes));
+        let mut total: usize = recent.iter().map(|(_, b)| b).sum();
+        while recent.len() > 1
+            && (recent.len() > aura_ide::MAX_TREES || total > aura_ide::MAX_TREE_SOURCE_BYTES)
+        {
+            let Some((oldest, size)) = recent.pop_front() else { break };
+            total -= size;
+            self.chunks.remove(&oldest);
+        }
+    }
+
     pub(crate) fn forget(&self, key: &str) {
         self.done.remove(key);
         self.chunks.remove(key);
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.retain(|(k, _)| k != key);
+        }
     }
 }
 
@@ -186,5 +211,34 @@ impl Scheduler {
 
     pub(crate) fn cancel_all(&self) {
         self.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_most_recently_analysed_documents_keep_their_chunks() {
+        let analyses = Analyses::default();
+        for n in 0..aura_ide::MAX_TREES + 4 {
+            analyses.keep_chunks(&format!("file:///{n}.py"), aura_analysis::AnalysisCache::new(), 1_000);
+        }
+        assert_eq!(analyses.chunks.len(), aura_ide::MAX_TREES);
+        assert!(!analyses.chunks.contains_key("file:///0.py"), "the least recent went first");
+        // Analysing an old document again makes it recent.
+        analyses.keep_chunks("file:///4.py", aura_analysis::AnalysisCache::new(), 1_000);
+        analyses.keep_chunks("file:///new.py", aura_analysis::AnalysisCache::new(), 1_000);
+        assert!(analyses.chunks.contains_key("file:///4.py"));
+        assert!(!analyses.chunks.contains_key("file:///5.py"));
+        // One large document may keep its chunks alone.
+        analyses.keep_chunks(
+            "file:///big.py",
+            aura_analysis::AnalysisCache::new(),
+            10 * aura_ide::MAX_TREE_SOURCE_BYTES,
+        );
+        assert_eq!(analyses.chunks.len(), 1);
+        analyses.forget("file:///big.py");
+        assert!(analyses.chunks.is_empty());
     }
 }

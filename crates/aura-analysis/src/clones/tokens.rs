@@ -135,7 +135,11 @@ impl<'s> Tokenizer<'s> {
 
     /// The tokens so far, leaving the tokenizer empty for the next subtree.
     pub(crate) fn take(&mut self) -> Vec<Token> {
-        std::mem::take(&mut self.out)
+        // Kept per chunk between edits: no spare capacity (the first chunk
+        // would otherwise keep the whole file's reservation).
+        let mut out = std::mem::take(&mut self.out);
+        out.shrink_to_fit();
+        out
     }
 
     /// Take in the next node in preorder; returns whether it is a comment,
