@@ -14,6 +14,8 @@ pub mod rules;
 pub mod secrets;
 pub mod shape_rules;
 pub mod syntax_error;
+#[cfg(test)]
+mod test_rng;
 
 pub use diagnostic::{Applicability, Diagnostic, Fix, Related, Severity};
 pub use incremental::{analyze_incremental, AnalysisCache};

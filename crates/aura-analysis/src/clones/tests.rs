@@ -2,6 +2,7 @@ use aura_syntax::{parse, registry, Rope};
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_rng::Rng;
 use crate::SourceFile;
 
 fn tokens_of(language: &str, text: &str) -> Vec<Token> {
@@ -156,19 +157,8 @@ fn clones_cross_languages_of_the_same_grammar_family_only_when_tokens_match() {
     assert_eq!(clones[0].other, "b.js");
 }
 
-/// A tiny deterministic generator (xorshift) for the synthetic corpus.
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+    /// A made-up identifier for the synthetic corpus.
     fn name(&mut self) -> String {
         const PARTS: &[&str] =
             &["user", "item", "count", "total", "row", "path", "key", "value", "node", "size"];

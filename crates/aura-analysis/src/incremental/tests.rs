@@ -10,6 +10,7 @@ use aura_syntax::{registry, Document};
 
 use super::*;
 use crate::analyze_and_tokenize;
+use crate::test_rng::Rng;
 
 /// Every rule on, every threshold at its tightest: each function's metrics
 /// show up in the complexity rules' messages, so a metric that differs
@@ -68,22 +69,6 @@ fn both(doc: &mut Document, settings: &RuleSettings, cache: &mut AnalysisCache) 
 /// A cache that splits every container and remembers every chunk.
 fn finest() -> AnalysisCache {
     AnalysisCache { limits: (0, 0), ..AnalysisCache::default() }
-}
-
-/// xorshift: reproducible edits without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Text people type, including what breaks and mends structure.
@@ -148,25 +133,33 @@ fn equals_a_full_analysis_cold_and_under_random_edits() {
     assert!(checked > 40 * 2 * 40, "fixtures found: {checked} analyses");
 }
 
+/// Analyse Python `text` cold, type `x` at byte `at`, analyse again: the
+/// cold run's (reused, walked) and the second run's, after checking the
+/// second equals a full analysis.
+fn one_edit(text: &str, at: usize) -> ((usize, usize), (usize, usize)) {
+    let python = registry().by_id("python").unwrap();
+    let mut doc = Document::new(text, Some(python));
+    let settings = RuleSettings::default();
+    let mut cache = AnalysisCache::new();
+    let _ = both(&mut doc, &settings, &mut cache);
+    let cold = cache.last_run();
+    doc.replace(at..at, "x").unwrap();
+    let (incremental, full) = both(&mut doc, &settings, &mut cache);
+    assert_eq!(incremental, full);
+    (cold, cache.last_run())
+}
+
 #[test]
 fn an_edit_walks_only_the_chunk_it_touched() {
     let block = "class Handler(Base):\n    def handle(self, request):\n        if request.kind != 'a':\n            raise ValueError(request.kind)\n        for attempt in range(3):\n            try:\n                return self.go(request, attempt)\n            except TimeoutError:\n                log.warning('retry')\n        return None\n\n";
     let text = block.repeat(200);
-    let python = registry().by_id("python").unwrap();
-    let mut doc = Document::new(&text, Some(python));
-    let settings = RuleSettings::default();
-    let mut cache = AnalysisCache::new();
-    let _ = both(&mut doc, &settings, &mut cache);
-    let (reused, walked) = cache.last_run();
-    assert_eq!(reused, 0);
-    assert!(walked >= 200, "walked {walked}");
     // Rename one method in the middle: only its class (and the chunk whose
     // context lines it falls in) is walked again.
     let at = text.len() / 2 + text[text.len() / 2..].find("def handle").unwrap() + 4;
-    doc.replace(at..at, "x").unwrap();
-    let (incremental, full) = both(&mut doc, &settings, &mut cache);
-    assert_eq!(incremental, full);
-    let (reused, walked) = cache.last_run();
+    let ((reused, walked), after) = one_edit(&text, at);
+    assert_eq!(reused, 0);
+    assert!(walked >= 200, "walked {walked}");
+    let (reused, walked) = after;
     assert!(walked <= 2 && reused >= 198, "reused {reused}, walked {walked}");
 }
 
@@ -177,16 +170,7 @@ fn a_large_class_is_cut_into_its_methods() {
     for n in 0..100 {
         text.push_str(&method.replace("{n}", &n.to_string()));
     }
-    let python = registry().by_id("python").unwrap();
-    let mut doc = Document::new(&text, Some(python));
-    let settings = RuleSettings::default();
-    let mut cache = AnalysisCache::new();
-    let _ = both(&mut doc, &settings, &mut cache);
-    let at = text.find("handle50").unwrap();
-    doc.replace(at..at, "x").unwrap();
-    let (incremental, full) = both(&mut doc, &settings, &mut cache);
-    assert_eq!(incremental, full);
-    let (reused, walked) = cache.last_run();
+    let (_, (reused, walked)) = one_edit(&text, text.find("handle50").unwrap());
     assert!(walked <= 3 && reused >= 97, "reused {reused}, walked {walked}");
 }
 
