@@ -184,15 +184,12 @@ pub fn analyze_incremental(
         containers: Vec::new(),
         ancestors: Vec::new(),
         limits: cache.limits,
-        errors: false,
+        errors: file.tree.root_node().has_error(),
         seed: hash_words(0, &[u64::from(facts.bits())]),
     };
-    let root = file.tree.root_node();
-    let errors = root.has_error();
-    run.errors = errors;
-    run.container(root, None);
+    run.container(file.tree.root_node(), None);
 
-    let Run { walker, mut pieces, containers, mut new, .. } = run;
+    let Run { walker, mut pieces, containers, mut new, errors, .. } = run;
     let node_count = file.language.ts_language().node_kind_count();
     let found = rules::check_nodes(file, walker.into_index(), facts, &source, settings);
     let stray = attribute(&mut pieces, found);
@@ -204,7 +201,8 @@ pub fn analyze_incremental(
     }
     let mut out = syntax_error::check(file.tree, file.text);
     out.extend(rules::check_nodes(file, by_kind, facts, &source, settings));
-    out.extend(stray.iter().cloned());
+    let remember = stray.is_empty();
+    out.extend(stray);
 
     let mut flags = vec![0u8; file.text.len_lines()];
     let mut functions = Vec::new();
@@ -230,7 +228,7 @@ pub fn analyze_incremental(
                 });
                 // Only what lies inside the key's text moves with it.
                 let local = chunk.diagnostics.iter().all(|d| within(d, context..node.end));
-                if let (Some(key), true, true) = (key, local, stray.is_empty()) {
+                if let (Some(key), true, true) = (key, local, remember) {
                     new.insert(key, (id, chunk.clone()));
                 }
                 (chunk, 0, 0)
