@@ -22,7 +22,9 @@ use std::sync::Arc;
 use aura_syntax::tree_sitter::{Node, Tree};
 
 use crate::clones::Token;
-use crate::metrics::{file_lines, finish_function, ChunkOut, ChunkWalker, FileMetrics, FunctionMetrics};
+use crate::metrics::{
+    file_lines, finish_function, index_node, ChunkOut, ChunkWalker, FileMetrics, FunctionMetrics,
+};
 use crate::rules::{self, Facts};
 use crate::{syntax_error, Diagnostic, RuleSettings, SourceFile};
 
@@ -195,9 +197,7 @@ pub fn analyze_incremental(
     let stray = attribute(&mut pieces, found);
     let mut by_kind = vec![Vec::new(); node_count];
     for node in containers {
-        if let Some(list) = by_kind.get_mut(node.kind_id() as usize).filter(|_| node.is_named()) {
-            list.push(node);
-        }
+        index_node(&mut by_kind, node);
     }
     let mut out = syntax_error::check(file.tree, file.text);
     out.extend(rules::check_nodes(file, by_kind, facts, &source, settings));

@@ -271,19 +271,8 @@ impl CloneIndex {
                 }
                 let Some(other) = self.entries[other_id as usize].as_ref() else { continue };
                 let b = &other.tokens[..];
-                if p + gram > a.len() || q + gram > b.len() || !same(&a[p..p + gram], &b[q..q + gram]) {
-                    continue;
-                }
-                let (mut s1, mut s2) = (p, q);
-                while s1 > 0 && s2 > 0 && a[s1 - 1].norm == b[s2 - 1].norm {
-                    s1 -= 1;
-                    s2 -= 1;
-                }
-                let (mut e1, mut e2) = (p + gram, q + gram);
-                while e1 < a.len() && e2 < b.len() && a[e1].norm == b[e2].norm {
-                    e1 += 1;
-                    e2 += 1;
-                }
+                let Some((s1, e1)) = grow(a, b, p, q, gram) else { continue };
+                let (s2, e2) = (q - (p - s1), q + (e1 - p));
                 covered.insert(diagonal, e1);
                 if other_id == id && s1 < e2 && s2 < e1 {
                     periodic.push((s1.min(s2)..e1.max(e2), s1.abs_diff(s2)));
@@ -364,20 +353,10 @@ impl CloneIndex {
                 .min();
             let Some(q) = nearest.map(|q| q as usize) else { continue };
             let offset = q - p;
-            if covered.get(&offset).is_some_and(|end| p < *end)
-                || q + gram > a.len()
-                || !same(&a[p..p + gram], &a[q..q + gram])
-            {
+            if covered.get(&offset).is_some_and(|end| p < *end) {
                 continue;
             }
-            let mut start = p;
-            while start > 0 && a[start - 1].norm == a[start - 1 + offset].norm {
-                start -= 1;
-            }
-            let mut end = p + gram;
-            while end + offset < a.len() && a[end].norm == a[end + offset].norm {
-                end += 1;
-            }
+            let Some((start, end)) = grow(a, a, p, q, gram) else { continue };
             covered.insert(offset, end);
             if start + offset < end {
                 found.push((start..end + offset, offset));
@@ -432,6 +411,26 @@ fn repetition(periodic: &[(Range<usize>, usize)], p: usize, q: usize) -> bool {
                 d == period && gap <= *period && other.contains(&q)
             })
     })
+}
+
+/// When `a` at `p` and `b` at `q` start the same k-gram, the maximal match
+/// through them, as the range it covers in `a` (the range in `b` is the same
+/// shifted by `q - p`).
+fn grow(a: &[Token], b: &[Token], p: usize, q: usize, gram: usize) -> Option<(usize, usize)> {
+    if p + gram > a.len() || q + gram > b.len() || !same(&a[p..p + gram], &b[q..q + gram]) {
+        return None;
+    }
+    let (mut s1, mut s2) = (p, q);
+    while s1 > 0 && s2 > 0 && a[s1 - 1].norm == b[s2 - 1].norm {
+        s1 -= 1;
+        s2 -= 1;
+    }
+    let (mut e1, mut e2) = (p + gram, q + gram);
+    while e1 < a.len() && e2 < b.len() && a[e1].norm == b[e2].norm {
+        e1 += 1;
+        e2 += 1;
+    }
+    Some((s1, e1))
 }
 
 fn same(a: &[Token], b: &[Token]) -> bool {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::SourceFile;
 
-pub(crate) use walk::{file_lines, finish_function, ChunkOut, ChunkWalker};
+pub(crate) use walk::{file_lines, finish_function, index_node, ChunkOut, ChunkWalker};
 
 /// Halstead's measures for one function.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]

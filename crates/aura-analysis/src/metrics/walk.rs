@@ -163,7 +163,7 @@ pub(super) fn index_by_kind(file: SourceFile<'_>) -> Vec<Vec<Node<'_>>> {
 }
 
 /// Push `node` to its kind's list when it is named and real (not MISSING).
-fn index_node<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
+pub(crate) fn index_node<'t>(by_kind: &mut [Vec<Node<'t>>], node: Node<'t>) {
     if node.is_named() && !node.is_missing() {
         if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
             list.push(node);

@@ -127,7 +127,9 @@ impl<'a> Context<'a> {
     /// What the whole file says (see [`Facts`]).
     pub(crate) fn facts(&self) -> Facts {
         *self.facts.get_or_init(|| {
-            if Facts::matter_in(self.lang()) {
+            if let Some(source) = self.source {
+                Facts::of(self.lang(), source)
+            } else if Facts::matter_in(self.lang()) {
                 Facts::of(self.lang(), &self.text(self.file.tree.root_node()))
             } else {
                 Facts::default()
