@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .oracles
-.oracles/bin/pip install -q radon==6.0.1 lizard==1.24.3 complexipy bandit==1.9.4 detect-secrets
+.oracles/bin/pip install -q radon==6.0.1 lizard==1.24.3 complexipy==8.3.0 bandit==1.9.4 detect-secrets==1.5.0
 # jscpd for duplicates, ESLint + sonarjs for JS/TS cyclomatic and cognitive.
 npm install -q --prefix .oracles/npm --no-audit --no-fund jscpd@4.3.0 eslint@10.15.0 \
   eslint-plugin-sonarjs@4.2.2 @typescript-eslint/parser@8.73.0 typescript

@@ -101,6 +101,10 @@ pub struct FunctionMetrics {
     pub halstead: Halstead,
     /// Maintainability index, Visual Studio variant (0–100).
     pub mi: f64,
+    /// Its cognitive complexity also counts in the enclosing function's
+    /// (a nested function, where the language folds them: docs/metrics.md).
+    #[serde(skip)]
+    pub folded: bool,
     /// The bytes of the whole function node.
     #[serde(skip)]
     pub range: Range<usize>,

@@ -75,6 +75,17 @@ pub(crate) struct Spec {
     pub decorations: &'static [&'static str],
     /// Go declares `a, b int` as one parameter node with two names.
     pub multi_name_params: bool,
+    /// A unit nested in another also counts toward the enclosing unit's
+    /// cognitive complexity, one level deeper: the white paper's nested
+    /// methods, as sonar-python and complexipy count them. Elsewhere nested
+    /// units stand apart, as SonarJS measures them.
+    pub fold_nested: bool,
+    /// Class-like nodes: a method of a class declared inside a function
+    /// folds into that function at the class's own level.
+    pub classes: &'static [&'static str],
+    /// Call nodes: a function that calls itself by its bare name (the
+    /// call's `function` field) is recursive, cognitive +1 once.
+    pub calls: &'static [&'static str],
 }
 
 const NONE: &[&str] = &[];
@@ -105,6 +116,9 @@ const PYTHON: Spec = Spec {
     comments: &["comment"],
     decorations: &["decorator"],
     multi_name_params: false,
+    fold_nested: true,
+    classes: &["class_definition"],
+    calls: &["call"],
 };
 
 const JS_UNITS: &[&str] = &[
@@ -142,6 +156,9 @@ const JAVASCRIPT: Spec = Spec {
     comments: &["comment", "html_comment"],
     decorations: &["decorator"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const TYPESCRIPT: Spec = Spec { comments: &["comment", "html_comment"], ..JAVASCRIPT };
@@ -172,6 +189,9 @@ const RUST: Spec = Spec {
     comments: &["line_comment", "block_comment"],
     decorations: &["attribute_item"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const GO: Spec = Spec {
@@ -204,6 +224,9 @@ const GO: Spec = Spec {
     comments: &["comment"],
     decorations: NONE,
     multi_name_params: true,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const JAVA: Spec = Spec {
@@ -232,6 +255,9 @@ const JAVA: Spec = Spec {
     comments: &["line_comment", "block_comment"],
     decorations: &["annotation", "marker_annotation"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const C: Spec = Spec {
@@ -260,6 +286,9 @@ const C: Spec = Spec {
     comments: &["comment"],
     decorations: &["attribute_specifier", "attribute_declaration"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const CPP: Spec = Spec {
@@ -317,6 +346,9 @@ const CSHARP: Spec = Spec {
     comments: &["comment"],
     decorations: &["attribute_list"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const RUBY: Spec = Spec {
@@ -345,6 +377,9 @@ const RUBY: Spec = Spec {
     comments: &["comment"],
     decorations: NONE,
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const PHP: Spec = Spec {
@@ -373,6 +408,9 @@ const PHP: Spec = Spec {
     comments: &["comment"],
     decorations: &["attribute_list"],
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 const BASH: Spec = Spec {
@@ -402,6 +440,9 @@ const BASH: Spec = Spec {
     comments: &["comment"],
     decorations: NONE,
     multi_name_params: false,
+    fold_nested: false,
+    classes: NONE,
+    calls: NONE,
 };
 
 /// The counting table for a language id, if Aura measures that language.
@@ -451,6 +492,8 @@ pub(crate) mod class {
     pub const DECORATION: u32 = 1 << 23;
     /// A token that closes a bracket; not a Halstead operator (its opener is).
     pub const CLOSER: u32 = 1 << 24;
+    pub const CLASS: u32 = 1 << 25;
+    pub const CALL: u32 = 1 << 26;
     /// Structures whose body is nested one level deeper for cognitive complexity.
     pub const NESTS_BODY: u32 = IF | ELIF | LOOP | NESTING_ONLY | CATCH | TERNARY;
 }
@@ -467,6 +510,7 @@ pub(crate) struct Resolved {
     pub field_value: Option<std::num::NonZeroU16>,
     pub field_pattern: Option<std::num::NonZeroU16>,
     pub field_label: Option<std::num::NonZeroU16>,
+    pub field_function: Option<std::num::NonZeroU16>,
     /// Fields that hold a structure's header rather than its body (an `if`'s
     /// condition, a loop's iterable, a `switch`'s subject, a ternary's test).
     /// What they hold is not nested in the structure: SonarSource's own
@@ -516,6 +560,8 @@ fn lists(spec: &'static Spec) -> Vec<(u32, Table, bool)> {
         (COMMENT, table(spec.comments), true),
         (DECORATION, table(spec.decorations), true),
         (CLOSER, vec![")", "]", "}"], false),
+        (CLASS, table(spec.classes), true),
+        (CALL, table(spec.calls), true),
     ]
 }
 
@@ -586,6 +632,7 @@ fn resolve(language: &Language, spec: &'static Spec) -> Resolved {
         field_value: ts.field_id_for_name("value"),
         field_pattern: ts.field_id_for_name("pattern"),
         field_label: ts.field_id_for_name("label"),
+        field_function: ts.field_id_for_name("function"),
         header_fields: [
             "condition",
             "value",

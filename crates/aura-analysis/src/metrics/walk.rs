@@ -37,6 +37,9 @@ struct Entry {
     in_bool: bool,
     /// Inside a string-like atom, already counted as one operand.
     in_atom: bool,
+    /// Inside an inline lambda or closure: a call to the unit's own name
+    /// there is the lambda's call, not recursion.
+    in_lambda: bool,
 }
 
 #[derive(Default)]
@@ -55,6 +58,11 @@ struct Frame {
     total_operators: u32,
     operands: HashSet<u64, Fixed>,
     total_operands: u32,
+    /// Where this unit's cognitive increments also count (`Spec::fold_nested`):
+    /// the enclosing frame, and how many levels deeper they sit there.
+    fold: Option<(usize, u32)>,
+    /// It calls itself by its bare name.
+    recursive: bool,
 }
 
 /// FNV-1a: operand identity only needs a fast hash that is stable within one
@@ -281,8 +289,15 @@ impl<'t> Walker<'_, 't> {
         let mut depth = p.depth;
         if c & UNIT != 0 && r.field_body.and_then(|f| node.child_by_field_id(f.get())).is_some() {
             frame = self.open_frame(node);
+            if p.frame != 0 && r.spec.fold_nested {
+                let offset = level + u32::from(!self.in_class() && !is_wrapper(node, r));
+                self.frames[frame].fold = Some((p.frame, offset));
+            }
             level = 0;
             depth = 0;
+        }
+        if c & CALL != 0 && frame != 0 && !p.in_lambda && self.calls_itself(node, frame) {
+            self.frames[frame].recursive = true;
         }
         let muted = p.muted || c & OPAQUE_BRANCH != 0;
         let is_else_if = c & IF != 0 && (p.else_wrapper || p.class & IF != 0 && is_alternative);
@@ -292,10 +307,14 @@ impl<'t> Walker<'_, 't> {
 
         let mut cyclomatic = 0;
         let mut cognitive = 0;
+        // Increments that include the nesting level: a folded unit's count
+        // one level deeper per level in its enclosing unit.
+        let mut nested_increments = 0;
         let mut nests = c & (LOOP | NESTING_ONLY | CATCH | TERNARY | INLINE_FN) != 0;
         if c & IF != 0 {
             cyclomatic += 1;
             cognitive += if is_else_if { 1 } else { 1 + level };
+            nested_increments += u32::from(!is_else_if);
             nests = true;
             if !is_else_if {
                 depth += 1;
@@ -326,6 +345,7 @@ impl<'t> Walker<'_, 't> {
         }
         if c & (LOOP | NESTING_ONLY | CATCH | TERNARY) != 0 {
             cognitive += 1 + level;
+            nested_increments += 1;
         }
         if c & (LOOP | NESTING_ONLY | TRY) != 0 {
             depth += 1;
@@ -359,11 +379,13 @@ impl<'t> Walker<'_, 't> {
         } else {
             level
         };
+        if cognitive > 0 {
+            self.add_cognitive(frame, cognitive, nested_increments);
+        }
         let f = &mut self.frames[frame];
         if !p.muted {
             f.cyclomatic += cyclomatic;
         }
-        f.cognitive += cognitive;
         f.nesting = f.nesting.max(depth);
         if c & EXIT != 0 {
             f.exits += 1;
@@ -371,6 +393,7 @@ impl<'t> Walker<'_, 't> {
 
         let atom = c & ATOM != 0 && !p.in_atom;
         let in_atom = p.in_atom || atom;
+        let in_lambda = frame == p.frame && (p.in_lambda || c & INLINE_FN != 0);
         self.stack.push(Entry {
             class: c,
             level,
@@ -381,6 +404,7 @@ impl<'t> Walker<'_, 't> {
             else_wrapper,
             in_bool,
             in_atom,
+            in_lambda,
         });
         if c & COMMENT != 0 {
             self.mark(node, COMMENT_LINE);
@@ -401,6 +425,41 @@ impl<'t> Walker<'_, 't> {
         }
         // Interpolations inside strings hold real code (f-strings, template literals).
         true
+    }
+
+    /// Add a node's cognitive increments to `frame` and to every unit it
+    /// folds into, each time deeper by the fold's levels.
+    fn add_cognitive(&mut self, frame: usize, cognitive: u32, nested_increments: u32) {
+        let mut at = frame;
+        let mut deeper = 0;
+        loop {
+            let f = &mut self.frames[at];
+            f.cognitive += cognitive + nested_increments * deeper;
+            match f.fold {
+                Some((outer, offset)) => {
+                    at = outer;
+                    deeper += offset;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Whether the walk is inside a class declared in the current function:
+    /// its methods fold in at the class's level.
+    fn in_class(&self) -> bool {
+        self.stack.iter().rev().take_while(|e| e.class & UNIT == 0).any(|e| e.class & CLASS != 0)
+    }
+
+    /// Whether `call` calls the unit of `frame` by its bare name.
+    fn calls_itself(&self, call: Node<'_>, frame: usize) -> bool {
+        let Some(callee) = self.r.field_function.and_then(|f| call.child_by_field_id(f.get())) else {
+            return false;
+        };
+        let name = &self.frames[frame].name;
+        callee.child_count() == 0
+            && callee.is_named()
+            && self.source.get(callee.byte_range()).is_some_and(|text| text == name)
     }
 
     fn open_frame(&mut self, node: Node<'_>) -> usize {
@@ -584,13 +643,14 @@ impl Frame {
             start_line: self.start_row as u32 + 1,
             end_line: self.end_row as u32 + 1,
             cyclomatic: self.cyclomatic,
-            cognitive: self.cognitive,
+            cognitive: self.cognitive + u32::from(self.recursive),
             nesting: self.nesting,
             params: self.params,
             exits: self.exits,
             lines: Lines::default(),
             halstead,
             mi: 0.0,
+            folded: self.fold.is_some(),
             range: self.range,
             name_range: self.name_range,
         }
@@ -691,7 +751,8 @@ impl<'a, 't> ChunkWalker<'a, 't> {
         let flags = u32::from(e.muted)
             | u32::from(e.else_wrapper) << 1
             | u32::from(e.in_bool) << 2
-            | u32::from(e.in_atom) << 3;
+            | u32::from(e.in_atom) << 3
+            | u32::from(e.in_lambda) << 4;
         [e.class, e.level, e.inner, e.depth, flags]
     }
 
@@ -754,6 +815,7 @@ const ROOT: Entry = Entry {
     else_wrapper: false,
     in_bool: false,
     in_atom: false,
+    in_lambda: false,
 };
 
 /// The last line that has content: a final newline does not start a line.
@@ -869,6 +931,28 @@ fn count_params(list: Node<'_>, r: &Resolved, text: &Rope) -> u32 {
             .sum();
     }
     params.len() as u32
+}
+
+/// The decorator idiom: `node` is the only definition in its enclosing
+/// function's body, followed only by a `return` (`def deco(f): def
+/// wrapper(...): ...; return wrapper`). The wrapper is the decorator's real
+/// body and folds in without a level (sonar-python and complexipy agree).
+fn is_wrapper(node: Node<'_>, r: &Resolved) -> bool {
+    let mut def = node;
+    let mut body = node.parent();
+    while let Some(parent) = body.filter(|p| p.kind() == "decorated_definition") {
+        def = parent;
+        body = parent.parent();
+    }
+    let Some(body) = body else { return false };
+    if body.parent().is_none_or(|f| r.class(f.kind_id()) & UNIT == 0) {
+        return false;
+    }
+    let mut cursor = body.walk();
+    let mut statements = body.named_children(&mut cursor).filter(|n| r.class(n.kind_id()) & COMMENT == 0);
+    statements.next() == Some(def)
+        && statements.next().is_some_and(|n| n.kind() == "return_statement")
+        && statements.next().is_none()
 }
 
 /// The function's own name, or the name it is bound to (`const f = () => ...`).

@@ -93,7 +93,9 @@ def assert_opaque(a, b):
     assert a and b
 
 
-# expect: outer cc=2 cog=1 exits=1
+# A nested def folds into the enclosing function's cognitive complexity one
+# level deeper: inner's `if` is +2 there.
+# expect: outer cc=2 cog=3 exits=1
 def outer(a):
     # expect: inner cc=2 cog=1 nest=1 exits=1
     def inner(b):
@@ -109,7 +111,7 @@ def separators(a, /, b, *, c, **kw):
 
 
 class Shape:
-    # expect: area line=114 cc=1 params=1 loc=3 sloc=2 comment=1
+    # expect: area line=116 cc=1 params=1 loc=3 sloc=2 comment=1
     @property
     def area(self):
         # a comment line
@@ -134,3 +136,68 @@ def capture(command):
             return 1
         case other:
             return other
+
+
+# The decorator idiom (only a def and a return) folds in without a level.
+# expect: decorator cc=1 cog=1 exits=1
+def decorator(func):
+    # expect: wrapper cc=2 cog=1 nest=1 exits=1
+    @functools.wraps(func)
+    def wrapper(*args):
+        if args:
+            return func(*args)
+    return wrapper
+
+
+# A def inside a branch is one level deeper than the branch: `if b` is +3.
+# expect: def_in_branch cc=2 cog=4 exits=1
+def def_in_branch(a):
+    if a:
+        # expect: branch_inner cc=2 cog=1 exits=1
+        def branch_inner(b):
+            if b:
+                return b
+        return branch_inner
+
+
+# A local class's methods fold in at the class's own level.
+# expect: local_class cc=2 cog=2 exits=1
+def local_class(items):
+    class Local:
+        # expect: method cc=2 cog=1 exits=1
+        def method(self):
+            if self:
+                return items
+    for item in items:
+        pass
+    return Local
+
+
+# Folding composes: leaf's `if` is +3 in layers (two levels of defs).
+# expect: layers cc=2 cog=6
+def layers(a):
+    # expect: middle cc=2 cog=3 exits=1
+    def middle(b):
+        # expect: leaf cc=2 cog=1 exits=1
+        def leaf(c):
+            if c:
+                return c
+        if b:
+            return leaf(b)
+    while a:
+        a = middle(a)
+
+
+# Recursion: +1 once, however many calls.
+# expect: fib cc=2 cog=2 exits=2
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+# A method call of the same name, or a call from a lambda, is not recursion.
+# expect: not_recursive cc=1 cog=0 exits=1
+def not_recursive(node):
+    callback = lambda: not_recursive(node.child)
+    return node.not_recursive(), callback
