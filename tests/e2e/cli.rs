@@ -249,6 +249,110 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Each AUR501 finding as (file, line, message, related files).
+fn import_cycles(out: &Output) -> Vec<(String, u64, String, Vec<String>)> {
+    let json: Value = serde_json::from_str(&stdout(out)).expect("valid JSON");
+    json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            f["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "AUR501").map(move |d| {
+                let related = d["related"].as_array().unwrap();
+                (
+                    path.clone(),
+                    d["range"]["start"]["line"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                    related.iter().map(|r| r["path"].as_str().unwrap().to_string()).collect(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn check_reports_import_cycles_across_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    write("pkg/__init__.py", "");
+    write(
+        "pkg/a.py",
+        "import os
+from pkg import b
+",
+    );
+    write(
+        "pkg/b.py",
+        "from . import c
+",
+    );
+    write(
+        "pkg/c.py",
+        "import pkg.a
+",
+    );
+    // An import inside a function does not run at load time: no cycle.
+    write(
+        "pkg/d.py",
+        "import pkg.a
+
+def late():
+    import pkg.d
+",
+    );
+    write(
+        "main.py",
+        "import pkg.a
+",
+    );
+    let out = check(dir.path(), &["--format", "json", "."]);
+    let cycle = "import cycle: pkg/a.py → pkg/b.py → pkg/c.py → pkg/a.py";
+    let want = |file: &str, line: u64, message: &str, related: &[&str]| {
+        (
+            file.to_string(),
+            line,
+            message.to_string(),
+            related.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        import_cycles(&out),
+        vec![
+            want("pkg/a.py", 2, cycle, &["pkg/b.py", "pkg/c.py"]),
+            want(
+                "pkg/b.py",
+                1,
+                "import cycle: pkg/b.py → pkg/c.py → pkg/a.py → pkg/b.py",
+                &["pkg/c.py", "pkg/a.py"]
+            ),
+            want(
+                "pkg/c.py",
+                1,
+                "import cycle: pkg/c.py → pkg/a.py → pkg/b.py → pkg/c.py",
+                &["pkg/a.py", "pkg/b.py"]
+            ),
+        ],
+        "{}",
+        stdout(&out)
+    );
+    // From elsewhere, `aura check DIR` resolves modules from DIR.
+    let outside = check(dir.path().parent().unwrap(), &["--format", "json", &dir.path().to_string_lossy()]);
+    assert_eq!(import_cycles(&outside).len(), 3, "{}", stdout(&outside));
+    // A suppression comment and `ignore` both silence it.
+    write(
+        "pkg/b.py",
+        "from . import c  # aura: ignore[AUR501]
+",
+    );
+    assert_eq!(import_cycles(&check(dir.path(), &["--format", "json", "."])).len(), 2);
+    std::fs::create_dir(dir.path().join(".aura")).unwrap();
+    write(".aura/config.toml", "[rules]\nignore = [\"AUR501\"]\n");
+    let ignored = check(dir.path(), &["--format", "json", "."]);
+    assert!(import_cycles(&ignored).is_empty(), "{}", stdout(&ignored));
+}
+
 /// A small tree with a near-copy pair, an unrelated function and an import
 /// cycle, analysed with the real embedding model.
 fn shape_fixture() -> tempfile::TempDir {

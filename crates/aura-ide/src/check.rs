@@ -1,10 +1,16 @@
 //! Batch checking for `aura check`: walk paths (respecting .gitignore), read,
 //! parse and analyse files in parallel, and report findings with 1-based
 //! positions. Binary, oversized and non-UTF-8 files are skipped with a reason.
+//! Findings that need every file (duplicates, import cycles) come from a
+//! second pass over what the first one kept.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use aura_analysis::shape_rules::IMPORT_CYCLE;
 use aura_analysis::{analyze_and_tokenize, RuleSettings, Severity, SourceFile};
+use aura_shape::imports::{cycles, imports_of, Import, Resolver};
+use aura_shape::insights::import_cycle_diagnostics;
 use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
 use rayon::prelude::*;
 
@@ -17,13 +23,21 @@ pub struct CheckOptions {
     pub exclude: Vec<String>,
     /// Which rules run.
     pub rules: RuleSettings,
+    /// Where module paths start for import cycles (AUR501): `a/b.py` under
+    /// it is module `a.b`. `None`: the current directory.
+    pub import_root: Option<PathBuf>,
 }
 
 impl Default for CheckOptions {
     /// The configuration's defaults.
     fn default() -> Self {
         let files = aura_config::FilesConfig::default();
-        CheckOptions { max_file_size: files.max_size, exclude: files.exclude, rules: RuleSettings::default() }
+        CheckOptions {
+            max_file_size: files.max_size,
+            exclude: files.exclude,
+            rules: RuleSettings::default(),
+            import_root: None,
+        }
     }
 }
 
@@ -162,18 +176,27 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
 /// once per file. Files come back in walk order; skipped files with a reason.
 /// Duplicates (AUR401/AUR402) need every file first: the first pass keeps
 /// each file's tokens, the index is built once, and a second parallel pass
-/// asks it for each file's clones.
+/// asks it for each file's clones. Import cycles (AUR501) likewise: the first
+/// pass keeps each file's load-time imports, and the files in a cycle get
+/// their findings once the graph is whole.
 pub fn check_files(
     files: &[(PathBuf, bool)],
     options: &CheckOptions,
     on_progress: &(dyn Fn() + Sync),
 ) -> CheckReport {
     let duplicates = options.rules.clones_enabled();
+    let keys =
+        options.rules.is_enabled(IMPORT_CYCLE).then(|| import_keys(files, options.import_root.as_deref()));
+    let resolver = keys.as_ref().map(|keys| Resolver::new(keys.iter().map(String::as_str)));
     let results: Vec<Option<Result<Checked, Skipped>>> = files
         .par_iter()
-        .map(|(path, explicit)| {
+        .enumerate()
+        .map(|(i, (path, explicit))| {
+            let imports = keys.as_ref().zip(resolver.as_ref()).map(|(keys, r)| (keys[i].as_str(), r));
             let result = load_file(path, *explicit, options).map(|loaded| {
-                loaded.map(|(language, text)| analyse_text(path, language, &text, &options.rules, duplicates))
+                loaded.map(|(language, text)| {
+                    analyse_text(path, language, &text, &options.rules, duplicates, imports)
+                })
             });
             on_progress();
             result
@@ -196,15 +219,65 @@ pub fn check_files(
         }
         checked.par_iter_mut().for_each(|file| add_clones(file, &index, &options.rules));
     }
+    if keys.is_some() {
+        add_import_cycles(&mut checked);
+    }
     report.files = checked.into_iter().map(|c| c.report).collect();
     report
 }
 
-/// A checked file and what the duplicate pass needs from it.
+/// A checked file and what the second passes need from it.
 struct Checked {
     report: FileReport,
     language: &'static Language,
     tokens: Option<Vec<aura_analysis::clones::Token>>,
+    /// Its key in the import graph and its load-time imports (AUR501 on).
+    imports: Option<(String, Vec<Import>)>,
+}
+
+/// Each file's key for the import resolver: its path relative to `root`
+/// (the current directory when `None`), `/`-separated. Files outside it
+/// keep their whole path and resolve no imports.
+fn import_keys(files: &[(PathBuf, bool)], root: Option<&Path>) -> Vec<String> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = clean(&cwd.join(root.unwrap_or(Path::new("."))));
+    files.iter().map(|(p, _)| crate::shape::relative(&root, &clean(&cwd.join(p)))).collect()
+}
+
+/// `/a/./b/../c` → `/a/c`, read lexically, so that `aura check ../x` is not
+/// taken for a path under the current directory.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// AUR501 for every file in an import cycle, once all imports are known.
+fn add_import_cycles(checked: &mut [Checked]) {
+    let graph: HashMap<String, Vec<Import>> =
+        checked.iter().filter_map(|c| c.imports.clone()).filter(|(_, imports)| !imports.is_empty()).collect();
+    let in_cycle: HashSet<String> = cycles(&graph).into_iter().flatten().collect();
+    if in_cycle.is_empty() {
+        return;
+    }
+    checked.par_iter_mut().for_each(|file| {
+        let Some((key, _)) = file.imports.as_ref().filter(|(key, _)| in_cycle.contains(key)) else { return };
+        let mut found = import_cycle_diagnostics(&graph, key);
+        // As for clones, the text is read again for the few files concerned.
+        let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
+        let rope = &Rope::from_str(&text);
+        aura_analysis::rules::drop_suppressed(file.language, rope, &mut found);
+        file.report.findings.extend(found.into_iter().map(|d| finding(rope, d)));
+        file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));
+    });
 }
 
 fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rules: &RuleSettings) {
@@ -296,18 +369,20 @@ fn analyse_text(
     text: &str,
     rules: &RuleSettings,
     keep_tokens: bool,
+    import_key: Option<(&str, &Resolver)>,
 ) -> Checked {
     let rope = Rope::from_str(text);
-    let (findings, tokens) = match parse(language, &rope, None) {
+    let (findings, tokens, imports) = match parse(language, &rope, None) {
         Some(tree) => {
             let file = SourceFile { language, text: &rope, tree: &tree };
             let (diagnostics, tokens) = analyze_and_tokenize(file, rules, keep_tokens);
-            (diagnostics.into_iter().map(|d| finding(&rope, d)).collect(), tokens)
+            let imports = import_key.map(|(key, resolver)| (key.to_owned(), imports_of(key, file, resolver)));
+            (diagnostics.into_iter().map(|d| finding(&rope, d)).collect(), tokens, imports)
         }
-        None => (Vec::new(), None),
+        None => (Vec::new(), None, None),
     };
     // A trailing newline does not start another line.
     let lines = rope.len_lines() - usize::from(text.ends_with('\n') || text.is_empty());
     let report = FileReport { path: path.to_path_buf(), language: language.id.as_str(), lines, findings };
-    Checked { report, language, tokens }
+    Checked { report, language, tokens, imports }
 }

@@ -59,6 +59,7 @@ pub fn run(args: MetricsArgs) -> ExitCode {
         max_file_size: config.files.max_size,
         exclude: config.files.exclude,
         rules: Default::default(),
+        import_root: None,
     };
     let files = match collect_files(&paths, &options) {
         Ok(files) => files,

@@ -102,6 +102,7 @@ impl State {
             max_file_size: config.files.max_size,
             exclude: config.files.exclude,
             rules,
+            import_root: None,
         }
     }
 

@@ -30,8 +30,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for problem in problems {
         eprintln!("warning: {problem}");
     }
-    let options =
-        CheckOptions { max_file_size: config.files.max_size, exclude: config.files.exclude.clone(), rules };
+    // `aura check DIR` resolves imports from DIR, as `aura shape DIR` does.
+    let import_root = match paths.as_slice() {
+        [dir] if dir.is_dir() => Some(dir.clone()),
+        _ => None,
+    };
+    let options = CheckOptions {
+        max_file_size: config.files.max_size,
+        exclude: config.files.exclude.clone(),
+        rules,
+        import_root,
+    };
     let files = match collect_files(&paths, &options) {
         Ok(files) => files,
         Err(err) => {
