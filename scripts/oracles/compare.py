@@ -457,10 +457,6 @@ def pmccabe(args):
         fn = ours[key]
         if any(fn["start_line"] <= line <= fn["end_line"] for line in errors.get(key[0], ())):
             return "tree-sitter could not parse part of the function (AUR001 inside it: unexpanded macros)"
-        if any(k[0] == key[0] and fn["start_line"] < k[1] <= fn["end_line"]
-               and v["name"] in ("if", "while", "for", "switch", "return") for k, v in ours.items()):
-            return ("an unexpanded macro statement (Py_END_ALLOW_THREADS if (...) {...}) that "
-                    "tree-sitter reads as a nested function named `if`")
         text = "\n".join(source_lines(key, fn))
         if a > o and ("#if" in text or "#else" in text):
             return ("#if/#else inside: pmccabe reads the first branch only, tree-sitter keeps "

@@ -86,6 +86,11 @@ pub(crate) struct Spec {
     /// Call nodes: a function that calls itself by its bare name (the
     /// call's `function` field) is recursive, cognitive +1 once.
     pub calls: &'static [&'static str],
+    /// C and C++: an unexpanded statement macro before `if (…) {`
+    /// (`Py_END_ALLOW_THREADS if (rc) {`) reads to tree-sitter as a function
+    /// named `if` nested in the enclosing one; such a "function" is counted
+    /// as the `if`, `while`, `for` or `switch` it is.
+    pub misread_statements: bool,
 }
 
 const NONE: &[&str] = &[];
@@ -119,6 +124,7 @@ const PYTHON: Spec = Spec {
     fold_nested: true,
     classes: &["class_definition"],
     calls: &["call"],
+    misread_statements: false,
 };
 
 const JS_UNITS: &[&str] = &[
@@ -159,6 +165,7 @@ const JAVASCRIPT: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const TYPESCRIPT: Spec = Spec { comments: &["comment", "html_comment"], ..JAVASCRIPT };
@@ -192,6 +199,7 @@ const RUST: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const GO: Spec = Spec {
@@ -227,6 +235,7 @@ const GO: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const JAVA: Spec = Spec {
@@ -258,6 +267,7 @@ const JAVA: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const C: Spec = Spec {
@@ -289,6 +299,7 @@ const C: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: true,
 };
 
 const CPP: Spec = Spec {
@@ -349,6 +360,7 @@ const CSHARP: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const RUBY: Spec = Spec {
@@ -380,6 +392,7 @@ const RUBY: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const PHP: Spec = Spec {
@@ -411,6 +424,7 @@ const PHP: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 const BASH: Spec = Spec {
@@ -443,6 +457,7 @@ const BASH: Spec = Spec {
     fold_nested: false,
     classes: NONE,
     calls: NONE,
+    misread_statements: false,
 };
 
 /// The counting table for a language id, if Aura measures that language.

@@ -260,7 +260,7 @@ impl<'t> Walker<'_, 't> {
 
     /// Counts `node` and pushes its entry; returns whether to walk its children.
     fn enter(&mut self, node: Node<'_>, field: Option<NonZeroU16>) -> bool {
-        let c = self.r.class(node.kind_id());
+        let mut c = self.r.class(node.kind_id());
         let parent = self.stack.last().copied();
         if node.is_missing() {
             // Zero-width placeholders the parser invented: nothing was written.
@@ -273,6 +273,9 @@ impl<'t> Walker<'_, 't> {
         };
         let r = self.r;
         let is_alternative = field.is_some() && field == r.field_alternative;
+        if c & UNIT != 0 && p.frame != 0 && r.spec.misread_statements {
+            c = self.misread_statement(node).unwrap_or(c);
+        }
 
         // Which frame, and the nesting level this node's own increment uses.
         let mut frame = p.frame;
@@ -442,6 +445,21 @@ impl<'t> Walker<'_, 't> {
                 }
                 None => break,
             }
+        }
+    }
+
+    /// The statement a C "function" nested in a function really is (see
+    /// `Spec::misread_statements`): its declarator names a keyword.
+    fn misread_statement(&self, node: Node<'_>) -> Option<u32> {
+        let mut declarator = node.child_by_field_name("declarator")?;
+        while let Some(inner) = declarator.child_by_field_name("declarator") {
+            declarator = inner;
+        }
+        match self.source.get(declarator.byte_range())? {
+            "if" => Some(IF),
+            "while" | "for" => Some(LOOP),
+            "switch" => Some(NESTING_ONLY),
+            _ => None,
         }
     }
 

@@ -53,3 +53,19 @@ done:
 
 /* expect: ternary cc=2 cog=1 exits=1 */
 int ternary(int x) { return x ? 1 : 2; }
+
+/* An unexpanded statement macro before `if` reads to tree-sitter as a nested
+   function named `if`: it counts as the `if` it is, and no function `if`
+   appears. */
+/* expect: statement_macro cc=3 cog=2 nest=1 params=1 exits=2 */
+int statement_macro(int rc)
+{
+    Py_END_ALLOW_THREADS
+    if (rc) {
+        return 1;
+    }
+    while (rc > 0) {
+        rc--;
+    }
+    return 0;
+}

@@ -1,6 +1,8 @@
 ; Document symbols; see python/symbols.scm for the capture conventions.
-(function_definition
+; A statement macro before `if (x) {` reads as a function named `if`: not a symbol.
+((function_definition
   declarator: (function_declarator declarator: (identifier) @name)) @symbol.function
+  (#not-any-of? @name "if" "while" "for" "switch"))
 (function_definition
   declarator: (pointer_declarator
     declarator: (function_declarator declarator: (identifier) @name))) @symbol.function

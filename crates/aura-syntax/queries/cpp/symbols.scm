@@ -6,9 +6,11 @@
 (enum_specifier name: (_) @name body: (_)) @symbol.enum
 (function_definition
   declarator: (function_declarator declarator: (qualified_identifier) @name)) @symbol.method
-(function_definition
+; A statement macro before `if (x) {` reads as a function named `if`: not a symbol.
+((function_definition
   declarator: (function_declarator
     declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)) @symbol.function
+  (#not-any-of? @name "if" "while" "for" "switch"))
 (function_definition
   declarator: (pointer_declarator
     declarator: (function_declarator declarator: (_) @name))) @symbol.function
