@@ -84,7 +84,9 @@ pub(crate) struct Spec {
     /// folds into that function at the class's own level.
     pub classes: &'static [&'static str],
     /// Call nodes: a function that calls itself by its bare name (the
-    /// call's `function` field) is recursive, cognitive +1 once.
+    /// call's `function` field) is recursive, cognitive +1 once (the white
+    /// paper). Empty where overloads share a name (Java, C#, C++) and in
+    /// JavaScript/TypeScript, where S3776 does not count recursion.
     pub calls: &'static [&'static str],
     /// C and C++: an unexpanded statement macro before `if (…) {`
     /// (`Py_END_ALLOW_THREADS if (rc) {`) reads to tree-sitter as a function
@@ -198,7 +200,7 @@ const RUST: Spec = Spec {
     multi_name_params: false,
     fold_nested: false,
     classes: NONE,
-    calls: NONE,
+    calls: &["call_expression"],
     misread_statements: false,
 };
 
@@ -234,7 +236,7 @@ const GO: Spec = Spec {
     multi_name_params: true,
     fold_nested: false,
     classes: NONE,
-    calls: NONE,
+    calls: &["call_expression"],
     misread_statements: false,
 };
 
@@ -298,7 +300,7 @@ const C: Spec = Spec {
     multi_name_params: false,
     fold_nested: false,
     classes: NONE,
-    calls: NONE,
+    calls: &["call_expression"],
     misread_statements: true,
 };
 
@@ -315,6 +317,8 @@ const CPP: Spec = Spec {
         "concatenated_string",
         "system_lib_string",
     ],
+    // Overloads share a name: a call to `f` in `f` may be another `f`.
+    calls: NONE,
     ..C
 };
 
@@ -423,7 +427,7 @@ const PHP: Spec = Spec {
     multi_name_params: false,
     fold_nested: false,
     classes: NONE,
-    calls: NONE,
+    calls: &["function_call_expression"],
     misread_statements: false,
 };
 

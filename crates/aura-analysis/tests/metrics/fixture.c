@@ -69,3 +69,12 @@ int statement_macro(int rc)
     }
     return 0;
 }
+
+/* Recursion: +1 once. */
+/* expect: fact cc=2 cog=2 params=1 exits=2 */
+unsigned fact(unsigned n)
+{
+    if (n <= 1)
+        return 1;
+    return n * fact(n - 1);
+}

@@ -55,3 +55,12 @@ func jump(x int) {
 	}
 end:
 }
+
+// Recursion: +1 once.
+// expect: fact cc=2 cog=2 params=1 exits=2
+func fact(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return n * fact(n-1)
+}

@@ -34,3 +34,12 @@ function cases($x) {
             echo "big";
     }
 }
+
+// Recursion: +1 once.
+// expect: fact cc=2 cog=2 params=1 exits=2
+function fact($n) {
+    if ($n <= 1) {
+        return 1;
+    }
+    return $n * fact($n - 1);
+}

@@ -46,3 +46,9 @@ impl Thing {
         });
     }
 }
+
+// Recursion: +1 once; `Self::fact2` or a method call would not count.
+// expect: fact cc=2 cog=3 params=1 exits=0
+fn fact(n: u64) -> u64 {
+    if n <= 1 { 1 } else { n * fact(n - 1) }
+}
