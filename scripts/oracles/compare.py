@@ -133,6 +133,16 @@ def radon(args):
             return "except* blocks: radon 6.0.1 predates TryStar and counts none of them"
         if any(l.lstrip().startswith("class ") for l in body[1:]):
             return "class statement inside the function: radon skips its bases and body, aura counts them"
+        try:
+            found = python_features(path, line)
+        except SyntaxError:
+            return "file ast cannot parse"
+        if f"ends at {ours[key]['end_line']}" not in found:
+            return ("the function ends elsewhere: tree-sitter's indentation scanner closes it at a "
+                    "line CPython reads as a continuation (code dedented inside brackets)")
+        if "guarded or early catch-all" in found and a > o:
+            return ("a `case _` or capture with a guard or before other cases: radon discounts it as the "
+                    "default, aura only an unguarded catch-all in last place (the others can fail to match)")
         return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
 
     report("radon cyclomatic", pairs, "cyclomatic", explain)
@@ -190,6 +200,11 @@ def python_features(path, line):
                 found.add("split run")
         if isinstance(n, ast.Lambda):
             found.add("lambda")
+        if isinstance(n, ast.Match):
+            for i, case in enumerate(n.cases):
+                catch_all = isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
+                if catch_all and (case.guard is not None or i < len(n.cases) - 1):
+                    found.add("guarded or early catch-all")
         if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             found.add("comprehension")
         if isinstance(n, (ast.BoolOp, ast.IfExp)):

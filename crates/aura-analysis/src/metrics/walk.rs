@@ -525,7 +525,25 @@ impl<'t> Walker<'_, 't> {
                     .field_pattern
                     .and_then(|f| node.child_by_field_id(f.get()))
                     .or_else(|| node.named_child(0));
-                let Some(pattern) = pattern else { return 0 };
+                let Some(mut pattern) = pattern else { return 0 };
+                // `case a, b:` and `case y,:` are sequence patterns (a comma
+                // after a pattern): they match sequences, not everything.
+                let mut cursor = node.walk();
+                if node.children(&mut cursor).any(|c| {
+                    c.kind() == "," && c.prev_sibling().is_some_and(|p| p.kind_id() == pattern.kind_id())
+                }) {
+                    return 1;
+                }
+                // `case (x):` is a group pattern: the parentheses only group.
+                while let Some(group) = pattern
+                    .named_child(0)
+                    .filter(|g| pattern.named_child_count() == 1 && is_group_pattern(*g))
+                {
+                    match group.named_child(0) {
+                        Some(inner) => pattern = inner,
+                        None => break,
+                    }
+                }
                 // Only the final catch-all arm is the default; radon likewise
                 // discounts one wildcard per match.
                 let mut next = node.next_named_sibling();
@@ -949,6 +967,14 @@ fn count_params(list: Node<'_>, r: &Resolved, text: &Rope) -> u32 {
             .sum();
     }
     params.len() as u32
+}
+
+/// Python's `(p)` without a comma: a group pattern, parsed as a tuple of one.
+fn is_group_pattern(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.kind() == "tuple_pattern"
+        && node.named_child_count() == 1
+        && !node.children(&mut cursor).any(|c| c.kind() == ",")
 }
 
 /// The decorator idiom: `node` is the only definition in its enclosing

@@ -201,3 +201,23 @@ def fib(n):
 def not_recursive(node):
     callback = lambda: not_recursive(node.child)
     return node.not_recursive(), callback
+
+
+# `case (other):` is a group pattern around a capture: the catch-all, 0.
+# expect: group_capture cc=2 cog=1 exits=2
+def group_capture(command):
+    match command:
+        case 1:
+            return 1
+        case (other):
+            return other
+
+
+# `case a, b:` and `case y,:` are sequence patterns, not catch-alls: +1 each.
+# expect: sequence_capture cc=3 cog=1
+def sequence_capture(pair):
+    match pair:
+        case y,:
+            pass
+        case a, b:
+            pass
