@@ -49,12 +49,25 @@ pub fn hover_markdown(f: &FunctionMetrics, limits: &Thresholds) -> String {
         over(f64::from(f.cyclomatic), f64::from(limits.cyclomatic)),
         &format!("independent paths: tests needed to cover every branch (limit {})", limits.cyclomatic),
     );
-    row(
-        "cognitive",
-        f.cognitive.to_string(),
-        over(f64::from(f.cognitive), f64::from(limits.cognitive)),
-        &format!("how hard it is to read: breaks in flow, weighted by nesting (limit {})", limits.cognitive),
-    );
+    if f.folded {
+        // Its figure is part of the enclosing function's, where AUR102 applies the limit.
+        row(
+            "cognitive",
+            f.cognitive.to_string(),
+            "",
+            "how hard it is to read: breaks in flow, weighted by nesting; also counted, one level deeper, in the enclosing function, which the limit applies to",
+        );
+    } else {
+        row(
+            "cognitive",
+            f.cognitive.to_string(),
+            over(f64::from(f.cognitive), f64::from(limits.cognitive)),
+            &format!(
+                "how hard it is to read: breaks in flow, weighted by nesting (limit {})",
+                limits.cognitive
+            ),
+        );
+    }
     row(
         "nesting",
         f.nesting.to_string(),
@@ -173,6 +186,20 @@ def outer(a, b):
         for metric in ["nesting", "exits", "lines", "Halstead volume", "maintainability"] {
             assert!(text.contains(&format!("| {metric} |")), "{metric} missing: {text}");
         }
+    }
+
+    #[test]
+    fn a_nested_function_defers_its_cognitive_limit_to_the_enclosing_one() {
+        let (snapshot, metrics) = metrics_of("python", SOURCE);
+        let limits = Thresholds { cognitive: 0, ..Thresholds::default() };
+        let at = |needle: &str| function_at(&metrics, &snapshot.text, SOURCE.find(needle).unwrap()).unwrap();
+        let inner = hover_markdown(at("inner"), &limits);
+        assert!(
+            inner.contains("| cognitive | 1 | how hard") && inner.contains("enclosing function"),
+            "{inner}"
+        );
+        let outer = hover_markdown(at("outer"), &limits);
+        assert!(outer.contains("| cognitive | 4 ⚠ |"), "{outer}");
     }
 
     #[test]
