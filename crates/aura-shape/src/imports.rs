@@ -14,7 +14,10 @@
 //! - JavaScript/TypeScript: relative specifiers (`./x`, `../y`) of
 //!   `import … from`, `export … from` and module-level `require()`, with the
 //!   usual extensions and `index` files; `import type` is erased by the
-//!   compiler and is left out. Packages (`react`) are outside the workspace.
+//!   compiler and is left out, and so is, in TypeScript, an import whose
+//!   bindings are only used as types (the compiler drops it unless
+//!   `verbatimModuleSyntax` keeps it). Packages (`react`) are outside the
+//!   workspace.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
@@ -123,8 +126,14 @@ pub fn imports_of(file: &str, source: SourceFile<'_>, resolver: &Resolver) -> Ve
             }
         }
         "javascript" | "typescript" | "tsx" => {
+            let typed = source.language.id != "javascript";
+            // Names used as values, found on the first import that needs them.
+            let values = std::cell::OnceCell::new();
             for st in statements {
                 if let Some(spec) = js_specifier(st, &text) {
+                    if typed && only_types(st, &text, || values.get_or_init(|| value_names(root, &text))) {
+                        continue;
+                    }
                     push(resolver.js_path(file, &spec), st);
                 }
             }
@@ -240,6 +249,90 @@ fn js_specifier(st: Node, text: &dyn Fn(Node) -> String) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Whether TypeScript drops the import statement `st`: it binds names (an
+/// `import './x'` runs for its effects and stays), and none of them is used
+/// as a value (`values`); `type` specifiers count as unused.
+fn only_types<'v>(
+    st: Node,
+    text: &dyn Fn(Node) -> String,
+    values: impl FnOnce() -> &'v HashSet<String>,
+) -> bool {
+    if st.kind() != "import_statement" {
+        return false;
+    }
+    let Some(clause) = named_child_of_kind(st, "import_clause") else { return false };
+    let mut names = Vec::new();
+    let mut c = clause.walk();
+    for part in clause.named_children(&mut c) {
+        match part.kind() {
+            "identifier" => names.push(text(part)),
+            "namespace_import" => names.extend(named_child_of_kind(part, "identifier").map(text)),
+            "named_imports" => {
+                let mut c = part.walk();
+                for spec in part.named_children(&mut c).filter(|n| n.kind() == "import_specifier") {
+                    let mut t = spec.walk();
+                    if spec.children(&mut t).any(|n| n.kind() == "type") {
+                        continue;
+                    }
+                    let local =
+                        spec.child_by_field_name("alias").or_else(|| spec.child_by_field_name("name"));
+                    names.extend(local.map(text));
+                }
+            }
+            _ => {}
+        }
+    }
+    let values = values();
+    !names.iter().any(|n| values.contains(n))
+}
+
+fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut c = node.walk();
+    let found = node.named_children(&mut c).find(|n| n.kind() == kind);
+    found
+}
+
+/// Every name a TypeScript file uses as a value: identifiers outside
+/// imports and outside type positions (annotations, type arguments and
+/// parameters, `typeof` in a type, `NS.T`, interfaces and type aliases,
+/// `implements`).
+fn value_names(root: Node, text: &dyn Fn(Node) -> String) -> HashSet<String> {
+    const TYPE_ONLY: &[&str] = &[
+        "import_statement",
+        "type_annotation",
+        "opting_type_annotation",
+        "omitting_type_annotation",
+        "asserts_annotation",
+        "type_predicate_annotation",
+        "type_arguments",
+        "type_parameters",
+        "type_query",
+        "nested_type_identifier",
+        "interface_declaration",
+        "type_alias_declaration",
+        "implements_clause",
+        "extends_type_clause",
+    ];
+    let mut names = HashSet::new();
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let skip = TYPE_ONLY.contains(&node.kind());
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+            names.insert(text(node));
+        }
+        if !skip && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    names
 }
 
 /// Files that import each other, directly or through others: the strongly

@@ -223,3 +223,31 @@ fn javascript_relative_imports_and_three_file_cycles() {
     let d = import_cycle_diagnostics(&g, "src/b.ts");
     assert_eq!(d[0].message, "import cycle: src/b.ts → lib/c/index.js → src/a.js → src/b.ts");
 }
+
+#[test]
+fn typescript_imports_used_only_as_types_are_no_edges() {
+    let g = graph_of(&[
+        (
+            "t/a.ts",
+            "typescript",
+            "import { B } from './b';\nimport * as NS from './c';\nimport { D } from './d';\nimport './e';\n\
+             let x: B = null as unknown as NS.T;\ntype Q = typeof D;\n",
+        ),
+        ("t/b.ts", "typescript", "import { type A, make } from './a';\nexport const b: A = make();\n"),
+        ("t/c.ts", "typescript", "import Base from './b';\nexport default class C extends Base {}\n"),
+        (
+            "t/d.tsx",
+            "tsx",
+            "import { View } from './c';\nimport { type E } from './e';\nexport const D = () => <View />;\n",
+        ),
+        ("t/e.ts", "typescript", "export {};\n"),
+        ("t/f.js", "javascript", "import { B } from './b';\n"),
+    ]);
+    let targets = |f: &str| g[f].iter().map(|i| i.target.as_str()).collect::<Vec<_>>();
+    assert_eq!(targets("t/a.ts"), ["t/e.ts"], "type-only uses, typeof in a type and NS.T drop their imports");
+    assert_eq!(targets("t/b.ts"), ["t/a.ts"], "`make` is a value");
+    assert_eq!(targets("t/c.ts"), ["t/b.ts"], "a base class is a value");
+    assert_eq!(targets("t/d.tsx"), ["t/c.ts"], "a JSX element is a value; an all-`type` import is dropped");
+    assert_eq!(targets("t/f.js"), ["t/b.ts"], "JavaScript has no types to drop");
+    assert!(cycles(&g).is_empty(), "{:?}", cycles(&g));
+}
