@@ -86,7 +86,8 @@ pub(crate) struct Spec {
     /// Call nodes: a function that calls itself by its bare name (the
     /// call's `function` field) is recursive, cognitive +1 once (the white
     /// paper). Empty where overloads share a name (Java, C#, C++) and in
-    /// JavaScript/TypeScript, where S3776 does not count recursion.
+    /// JavaScript/TypeScript, where S3776 does not count recursion. Ruby's
+    /// call names a `method` and no `receiver` instead.
     pub calls: &'static [&'static str],
     /// C and C++: an unexpanded statement macro before `if (…) {`
     /// (`Py_END_ALLOW_THREADS if (rc) {`) reads to tree-sitter as a function
@@ -395,7 +396,7 @@ const RUBY: Spec = Spec {
     multi_name_params: false,
     fold_nested: false,
     classes: NONE,
-    calls: NONE,
+    calls: &["call"],
     misread_statements: false,
 };
 
@@ -530,6 +531,9 @@ pub(crate) struct Resolved {
     pub field_pattern: Option<std::num::NonZeroU16>,
     pub field_label: Option<std::num::NonZeroU16>,
     pub field_function: Option<std::num::NonZeroU16>,
+    /// Ruby names a call's method and receiver instead of its function.
+    pub field_method: Option<std::num::NonZeroU16>,
+    pub field_receiver: Option<std::num::NonZeroU16>,
     /// Fields that hold a structure's header rather than its body (an `if`'s
     /// condition, a loop's iterable, a `switch`'s subject, a ternary's test).
     /// What they hold is not nested in the structure: SonarSource's own
@@ -652,6 +656,8 @@ fn resolve(language: &Language, spec: &'static Spec) -> Resolved {
         field_pattern: ts.field_id_for_name("pattern"),
         field_label: ts.field_id_for_name("label"),
         field_function: ts.field_id_for_name("function"),
+        field_method: ts.field_id_for_name("method"),
+        field_receiver: ts.field_id_for_name("receiver"),
         header_fields: [
             "condition",
             "value",

@@ -471,9 +471,13 @@ impl<'t> Walker<'_, 't> {
 
     /// Whether `call` calls the unit of `frame` by its bare name.
     fn calls_itself(&self, call: Node<'_>, frame: usize) -> bool {
-        let Some(callee) = self.r.field_function.and_then(|f| call.child_by_field_id(f.get())) else {
-            return false;
-        };
+        let r = self.r;
+        let field = |f: Option<NonZeroU16>| f.and_then(|f| call.child_by_field_id(f.get()));
+        let callee = field(r.field_function).or_else(|| match field(r.field_receiver) {
+            Some(_) => None,
+            None => field(r.field_method),
+        });
+        let Some(callee) = callee else { return false };
         let name = &self.frames[frame].name;
         callee.child_count() == 0
             && callee.is_named()

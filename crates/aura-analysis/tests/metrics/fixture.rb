@@ -36,3 +36,10 @@ def self.build
 rescue ArgumentError
   nil
 end
+
+# Recursion: +1 once; `self.fact` would not count.
+# expect: fact cc=2 cog=2 params=1 exits=1
+def fact(n)
+  return 1 if n <= 1
+  n * fact(n - 1)
+end
