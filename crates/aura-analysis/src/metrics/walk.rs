@@ -451,11 +451,7 @@ impl<'t> Walker<'_, 't> {
     /// The statement a C "function" nested in a function really is (see
     /// `Spec::misread_statements`): its declarator names a keyword.
     fn misread_statement(&self, node: Node<'_>) -> Option<u32> {
-        let mut declarator = node.child_by_field_name("declarator")?;
-        while let Some(inner) = declarator.child_by_field_name("declarator") {
-            declarator = inner;
-        }
-        match self.source.get(declarator.byte_range())? {
+        match self.source.get(innermost_declarator(node)?.byte_range())? {
             "if" => Some(IF),
             "while" | "for" => Some(LOOP),
             "switch" => Some(NESTING_ONLY),
@@ -539,14 +535,12 @@ impl<'t> Walker<'_, 't> {
                     return 1;
                 }
                 // `case (x):` is a group pattern: the parentheses only group.
-                while let Some(group) = pattern
+                while let Some(inner) = pattern
                     .named_child(0)
                     .filter(|g| pattern.named_child_count() == 1 && is_group_pattern(*g))
+                    .and_then(|group| group.named_child(0))
                 {
-                    match group.named_child(0) {
-                        Some(inner) => pattern = inner,
-                        None => break,
-                    }
+                    pattern = inner;
                 }
                 // Only the final catch-all arm is the default; radon likewise
                 // discounts one wildcard per match.
@@ -1003,17 +997,22 @@ fn is_wrapper(node: Node<'_>, r: &Resolved) -> bool {
         && statements.next().is_none()
 }
 
+/// C and C++: the end of a function's declarator chain, its name.
+fn innermost_declarator(node: Node<'_>) -> Option<Node<'_>> {
+    let mut declarator = node.child_by_field_name("declarator")?;
+    while let Some(inner) = declarator.child_by_field_name("declarator") {
+        declarator = inner;
+    }
+    Some(declarator)
+}
+
 /// The function's own name, or the name it is bound to (`const f = () => ...`).
 fn function_name(node: Node<'_>, r: &Resolved, text: &Rope) -> (String, std::ops::Range<usize>) {
     let slice = |n: Node<'_>| (node_text(text, n), n.byte_range());
     if let Some(name) = r.field_name.and_then(|f| node.child_by_field_id(f.get())) {
         return slice(name);
     }
-    // C and C++: walk down the declarator chain to the identifier.
-    if let Some(mut declarator) = node.child_by_field_name("declarator") {
-        while let Some(inner) = declarator.child_by_field_name("declarator") {
-            declarator = inner;
-        }
+    if let Some(declarator) = innermost_declarator(node) {
         return slice(declarator);
     }
     if let Some(parent) = node.parent() {
