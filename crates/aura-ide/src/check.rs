@@ -270,13 +270,8 @@ fn add_import_cycles(checked: &mut [Checked]) {
     }
     checked.par_iter_mut().for_each(|file| {
         let Some((key, _)) = file.imports.as_ref().filter(|(key, _)| in_cycle.contains(key)) else { return };
-        let mut found = import_cycle_diagnostics(&graph, key);
-        // As for clones, the text is read again for the few files concerned.
-        let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
-        let rope = &Rope::from_str(&text);
-        aura_analysis::rules::drop_suppressed(file.language, rope, &mut found);
-        file.report.findings.extend(found.into_iter().map(|d| finding(rope, d)));
-        file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));
+        let found = import_cycle_diagnostics(&graph, key);
+        add_findings(file, found);
     });
 }
 
@@ -286,11 +281,15 @@ fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rul
     if clones.is_empty() {
         return;
     }
-    // Texts are not kept between the passes (that would double the peak
-    // memory); the few files with copies are read again.
+    add_findings(file, diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED)));
+}
+
+/// Add a second pass's diagnostics to `file`, less those a comment
+/// suppresses. Texts are not kept between the passes (that would double the
+/// peak memory); the few files with such findings are read again.
+fn add_findings(file: &mut Checked, mut found: Vec<aura_analysis::Diagnostic>) {
     let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
     let rope = &Rope::from_str(&text);
-    let mut found = diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED));
     aura_analysis::rules::drop_suppressed(file.language, rope, &mut found);
     file.report.findings.extend(found.into_iter().map(|d| finding(rope, d)));
     file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));

@@ -49,25 +49,23 @@ pub fn hover_markdown(f: &FunctionMetrics, limits: &Thresholds) -> String {
         over(f64::from(f.cyclomatic), f64::from(limits.cyclomatic)),
         &format!("independent paths: tests needed to cover every branch (limit {})", limits.cyclomatic),
     );
-    if f.folded {
-        // Its figure is part of the enclosing function's, where AUR102 applies the limit.
-        row(
-            "cognitive",
-            f.cognitive.to_string(),
+    // A folded function's figure is part of the enclosing function's, where
+    // AUR102 applies the limit.
+    let (mark, meaning) = if f.folded {
+        (
             "",
-            "how hard it is to read: breaks in flow, weighted by nesting; also counted, one level deeper, in the enclosing function, which the limit applies to",
-        );
+            "how hard it is to read: breaks in flow, weighted by nesting; also counted, one level deeper, in the enclosing function, which the limit applies to".to_owned(),
+        )
     } else {
-        row(
-            "cognitive",
-            f.cognitive.to_string(),
+        (
             over(f64::from(f.cognitive), f64::from(limits.cognitive)),
-            &format!(
+            format!(
                 "how hard it is to read: breaks in flow, weighted by nesting (limit {})",
                 limits.cognitive
             ),
-        );
-    }
+        )
+    };
+    row("cognitive", f.cognitive.to_string(), mark, &meaning);
     row(
         "nesting",
         f.nesting.to_string(),
