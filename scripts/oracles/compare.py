@@ -138,14 +138,18 @@ def radon(args):
         except SyntaxError:
             return "file ast cannot parse"
         if f"ends at {ours[key]['end_line']}" not in found:
-            return ("the function ends elsewhere: tree-sitter's indentation scanner closes it at a "
-                    "line CPython reads as a continuation (code dedented inside brackets)")
+            return ENDS_ELSEWHERE
         if "guarded or early catch-all" in found and a > o:
             return ("a `case _` or capture with a guard or before other cases: radon discounts it as the "
                     "default, aura only an unguarded catch-all in last place (the others can fail to match)")
         return f"unexplained: aura {'+' if a > o else '-'}{abs(a - o)}"
 
     report("radon cyclomatic", pairs, "cyclomatic", explain)
+
+
+# A Python function whose end tree-sitter and CPython's `ast` place apart.
+ENDS_ELSEWHERE = ("the function ends elsewhere: tree-sitter's indentation scanner closes it at a "
+                  "line CPython reads as a continuation (code dedented inside brackets)")
 
 
 def python_features(path, line):
@@ -288,8 +292,7 @@ def complexipy(args):
         if "conditional expression" in found:
             return f"conditional expression present: {sign}"
         if f"ends at {fn['end_line']}" not in found:
-            return ("the function ends elsewhere: tree-sitter's indentation scanner closes it at a "
-                    "line CPython reads as a continuation (code dedented inside brackets)")
+            return ENDS_ELSEWHERE
         return f"unexplained: {sign}"
 
     exact, total = report("complexipy cognitive", pairs, "cognitive", explain)
