@@ -199,7 +199,7 @@ pub fn analyze_incremental(
     for node in containers {
         index_node(&mut by_kind, node);
     }
-    let mut out = syntax_error::check(file.tree, file.text);
+    let mut out = syntax_error::check_in(&file.language.id, file.tree, file.text);
     out.extend(rules::check_nodes(file, by_kind, facts, &source, settings));
     let remember = stray.is_empty();
     out.extend(stray);

@@ -97,7 +97,7 @@ pub fn analyze_and_tokenize(
 ) -> (Vec<Diagnostic>, Option<Vec<clones::Token>>) {
     // One walk yields the metrics, the rules' index of nodes by kind and the tokens.
     let (metrics, extras) = metrics::compute_with(file, tokens);
-    let mut out = syntax_error::check(file.tree, file.text);
+    let mut out = syntax_error::check_in(&file.language.id, file.tree, file.text);
     out.extend(rules::check_with_source(file, &metrics, extras.by_kind, extras.source.as_deref(), settings));
     rules::drop_suppressed(file.language, file.text, &mut out);
     sort_by_position(&mut out);

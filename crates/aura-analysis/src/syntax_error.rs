@@ -42,35 +42,264 @@ const MAX_ERRORS: usize = 100;
 /// Longest token text quoted in a message.
 const MAX_QUOTED: usize = 24;
 
-/// Every syntax error in `tree`, in document order.
+/// Every syntax error in `tree`, in document order, as the grammar sees it.
 pub fn check(tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
+    errors(tree, text).into_iter().map(|(d, _)| d).collect()
+}
+
+/// The syntax errors of a file in `language` that the code certainly has.
+/// In C and C++ tree-sitter parses the text before the preprocessor runs, so
+/// an unexpanded macro (`git_vector_foreach(v, i, x) {`, `PyObject_HEAD`,
+/// `va_arg(ap, char *)`), a directive splitting a construct, or a C++ form the
+/// grammar lacks reads as an error in code that compiles: errors whose
+/// surroundings show such a construct are not reported.
+pub fn check_in(language: &str, tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
+    let found = errors(tree, text);
+    match language {
+        "c" | "cpp" => found
+            .into_iter()
+            .filter(|(_, node)| !preprocessor_explains(*node, text, language))
+            .map(|(d, _)| d)
+            .collect(),
+        "csharp" => found.into_iter().filter(|(_, node)| !directive_nearby(*node, text)).map(|(d, _)| d).collect(),
+        "bash" => found
+            .into_iter()
+            .filter(|(d, node)| !bash_grammar_gap(*node, d.range.start, text))
+            .map(|(d, node)| bash_unclosed(node).unwrap_or(d))
+            .collect(),
+        _ => found.into_iter().map(|(d, _)| d).collect(),
+    }
+}
+
+/// Bash that tree-sitter-bash 0.25 does not parse: extended globs
+/// (`@(a|b)`, `!(-*)`, `+([0-9])`, on in bash-completion and common in `case`
+/// patterns and `[[ == ]]`), an empty default (`${x-}`, `${x:-}`) and a
+/// replacement ending in a backslash (`${a//\\/\\}`). One of them anywhere in
+/// the top-level statement or function that holds an error (the parser loses
+/// its place for the rest of a `case`), or within a few lines of it in a long
+/// one, explains the error.
+fn bash_grammar_gap(node: Node, reported_at: usize, text: &Rope) -> bool {
+    let line_of = |byte: usize| text.byte_to_line(byte.min(text.len_bytes()));
+    let mut top = node;
+    while let Some(p) = top.parent().filter(|p| p.kind() != "program") {
+        top = p;
+    }
+    let (first, last) = if line_of(top.end_byte()) - line_of(top.start_byte()) <= 400 {
+        (line_of(top.start_byte()), line_of(top.end_byte()))
+    } else {
+        let first = line_of(node.start_byte());
+        (first.saturating_sub(3), line_of(node.end_byte()).min(first + 10))
+    };
+    // A literal `$` ending a word (`grep -cv deinstall$)`) is valid Bash the
+    // grammar rejects, and its ERROR can start a thousand lines earlier
+    // (neofetch: reported at line 35, caused at line 1528): the whole ERROR
+    // is searched for it.
+    if node.is_error() {
+        let mut previous = b' ';
+        for chunk in text.byte_slice(node.byte_range()).chunks() {
+            for &b in chunk.as_bytes() {
+                if previous == b'$' && matches!(b, b')' | b' ' | b'\n' | b'\t' | b';' | b'|') {
+                    return true;
+                }
+                previous = if previous == b'\\' { b' ' } else { b };
+            }
+        }
+    }
+    let reported = line_of(reported_at);
+    let near_report = reported.saturating_sub(3)..=reported + 3;
+    (first..=last).chain(near_report).filter(|l| *l < text.len_lines()).any(|l| {
+        let line = text.line(l).to_string();
+        let bytes = line.as_bytes();
+        let extglob = bytes.windows(2).enumerate().any(|(i, w)| {
+            matches!(w[0], b'@' | b'!' | b'?' | b'+' | b'*') && w[1] == b'(' && (i == 0 || bytes[i - 1] != b'$')
+        });
+        extglob || line.contains("${") && (line.contains("-}") || line.contains("\\}"))
+    })
+}
+
+/// A Bash `case`, `if`, loop or group left open is reported at its opening
+/// keyword, where the mistake is, not at the end of the file where the
+/// parser noticed it.
+fn bash_unclosed(node: Node) -> Option<Diagnostic> {
+    if !node.is_missing() || !matches!(node.kind(), "esac" | "fi" | "done" | "}" | ")") {
+        return None;
+    }
+    let opener = node.parent()?;
+    let keyword = opener.child(0)?;
+    Some(Diagnostic::new(
+        CODE,
+        Severity::Error,
+        format!("`{}` is never closed (missing `{}`)", keyword.kind(), node.kind()),
+        keyword.byte_range(),
+    ))
+}
+
+/// C# `#if` blocks can cut a statement or an initialiser in two (a `lock`
+/// header, one field of an object initialiser): the grammar reads both arms.
+/// An error with a conditional directive in the 30 lines above it, or within
+/// it (the first 60 lines of a large one), is not reported.
+fn directive_nearby(node: Node, text: &Rope) -> bool {
+    let first = text.byte_to_line(node.start_byte().min(text.len_bytes()));
+    let last = text.byte_to_line(node.end_byte().min(text.len_bytes())).min(first + 60);
+    (first.saturating_sub(30)..=last).any(|l| {
+        let line = text.line(l).to_string();
+        let t = line.trim_start();
+        ["#if", "#else", "#elif", "#endif"].iter().any(|d| t.starts_with(d))
+    })
+}
+
+/// Each error with the ERROR or MISSING node it describes, in document order.
+fn errors<'t>(tree: &'t Tree, text: &Rope) -> Vec<(Diagnostic, Node<'t>)> {
     let mut out = Vec::new();
     let root = tree.root_node();
-    if root.has_error() {
-        visit(root, text, &mut out);
+    if !root.has_error() {
+        return out;
+    }
+    // Iterative: nesting depth is the input's to choose.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if out.len() >= MAX_ERRORS {
+            break;
+        }
+        if node.is_missing() {
+            out.push((missing(node), node));
+            continue;
+        }
+        if node.is_error() {
+            out.push((unexpected(node, text), node));
+            continue;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> =
+            node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()).collect();
+        // Only subtrees that contain an error are worth walking into.
+        stack.extend(children.into_iter().rev());
     }
     out
 }
 
-fn visit(node: Node, text: &Rope, out: &mut Vec<Diagnostic>) {
-    if out.len() >= MAX_ERRORS {
-        return;
-    }
-    if node.is_missing() {
-        out.push(missing(node));
-        return;
-    }
-    if node.is_error() {
-        out.push(unexpected(node, text));
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        // Only subtrees that contain an error are worth walking into.
-        if child.has_error() || child.is_missing() {
-            visit(child, text, out);
+/// Whether a C/C++ error can come from text the preprocessor rewrites or a
+/// C++ form the grammar does not know: looked for on the error's lines and
+/// the two lines before it (a statement macro leaves the error on the next
+/// token), and in the call whose arguments hold it (macro arguments may be
+/// types or statements).
+fn preprocessor_explains(node: Node, text: &Rope, language: &str) -> bool {
+    let line_of = |byte: usize| text.byte_to_line(byte.min(text.len_bytes()));
+    let evidence_on = |l: usize| l < text.len_lines() && macro_evidence(&text.line(l).to_string(), language);
+    let mut up = node.parent();
+    while let Some(p) = up {
+        if matches!(
+            p.kind(),
+            "argument_list"
+                | "preproc_arg"
+                | "preproc_function_def"
+                | "preproc_def"
+                | "preproc_if"
+                | "preproc_ifdef"
+                | "preproc_else"
+                | "preproc_elif"
+                | "preproc_elifdef"
+        ) {
+            return true;
         }
+        // A macro in the header of an enclosing class, function or namespace
+        // (`class GTEST_API_ Cardinality {`) throws off everything inside.
+        if p.kind() != "translation_unit" && evidence_on(line_of(p.start_byte())) {
+            return true;
+        }
+        up = p.parent();
     }
+    // A statement macro just before the construct that holds the error
+    // (`Py_END_ALLOW_THREADS` and then an `if`) leaves the parser off track.
+    // Every earlier sibling that starts within 40 lines is looked at: an
+    // if/else-if chain broken by the macro can be long.
+    let first = line_of(node.start_byte());
+    let mut at = Some(node);
+    while let Some(n) = at.filter(|n| n.kind() != "translation_unit" && !n.kind().ends_with("_definition")) {
+        let mut sibling = n.prev_sibling();
+        while let Some(s) = sibling.filter(|s| line_of(s.start_byte()) + 40 >= first) {
+            if evidence_on(line_of(s.start_byte())) || evidence_on(line_of(s.end_byte())) {
+                return true;
+            }
+            sibling = s.prev_sibling();
+        }
+        at = n.parent();
+    }
+    let last = line_of(node.end_byte());
+    // A huge ERROR (the parser gave up on a region) is judged by its first
+    // lines; the line after holds trailing annotations
+    // (`void f() const\n    GTEST_LOCK_EXCLUDED_(mu) {`).
+    if (first..=last.min(first + 40) + 1).any(evidence_on) {
+        return true;
+    }
+    // The three lines of code before it: a statement macro leaves the error
+    // on the next token, past blank lines and comments.
+    (0..first)
+        .rev()
+        .filter(|l| {
+            let line = text.line(*l).to_string();
+            let t = line.trim();
+            !(t.is_empty() || t.starts_with("//") || t.starts_with("/*") || t.starts_with('*'))
+        })
+        .take(3)
+        .any(evidence_on)
+}
+
+/// Whether one line of C or C++ shows a construct the parser cannot see
+/// through: a directive, a macro-style name, a call-shaped statement with no
+/// `;` (`FOREACH(x) {`, `DECLARE(y)`), a compiler extension, or C++ the
+/// grammar lacks.
+fn macro_evidence(line: &str, language: &str) -> bool {
+    let code = line.split("//").next().unwrap_or("").trim();
+    if code.starts_with('#') || code.ends_with('\\') {
+        return true;
+    }
+    const EXTENSIONS: &[&str] = &[
+        "va_arg", "offsetof", "__attribute__", "__declspec", "_Pragma", "__asm", "asm(", "__extension__",
+        "_Generic", "__typeof", "typeof(", "_Static_assert", "__inline", "__restrict",
+    ];
+    if EXTENSIONS.iter().any(|e| code.contains(e)) {
+        return true;
+    }
+    const CPP: &[&str] = &[
+        "operator", "decltype", "->*", ".*", "template", "typename", "friend ", "= delete", "= default",
+        "noexcept", "requires", "concept ", "[[", "co_await", "co_return", "co_yield", "alignas", "...",
+        "<<<", "::template", "constexpr", "consteval", "explicit(", "static_assert",
+        // `new const T*[n]`: valid C++ that tree-sitter-cpp 0.23 does not parse.
+        "new const",
+    ];
+    if language == "cpp" && CPP.iter().any(|e| code.contains(e)) {
+        return true;
+    }
+    let words = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty());
+    if words.clone().any(is_macro_name) {
+        return true;
+    }
+    // `name(args) {` or `name(args)` alone on a line: a macro used as a
+    // statement, a loop header or a declaration.
+    let head = code.split('(').next().unwrap_or("").trim_end();
+    let call_shaped = code.contains('(')
+        && !head.is_empty()
+        && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(head, "if" | "for" | "while" | "switch" | "return" | "sizeof");
+    call_shaped && (code.ends_with('{') || code.ends_with(')') || code.ends_with(','))
+}
+
+/// A name written like a macro: its last `_`-separated part all capitals
+/// (`GIT_INLINE`, `PyObject_HEAD`, `Py_BEGIN_ALLOW_THREADS`), other than the
+/// few constants that are plain values everywhere.
+fn is_macro_name(word: &str) -> bool {
+    if matches!(word, "NULL" | "TRUE" | "FALSE" | "EOF") || word.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let capitals = word.chars().filter(char::is_ascii_uppercase).count();
+    if capitals >= 2 && !word.chars().any(|c| c.is_ascii_lowercase()) {
+        return true;
+    }
+    let last = word.rsplit('_').find(|p| !p.is_empty()).unwrap_or("");
+    last.len() >= 2
+        && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && last.chars().any(|c| c.is_ascii_uppercase())
 }
 
 fn missing(node: Node) -> Diagnostic {
@@ -220,6 +449,57 @@ mod tests {
                 format!("{}..{} {:?}: {}", d.range.start, d.range.end, text, d.message)
             })
             .collect()
+    }
+
+    fn reported(language: &str, source: &str) -> Vec<String> {
+        let lang = registry().by_id(language).unwrap();
+        let mut doc = Document::new(source, Some(lang));
+        let tree = doc.tree().unwrap().clone();
+        check_in(language, &tree, doc.text()).into_iter().map(|d| d.message).collect()
+    }
+
+    /// Code that compiles, written the way C and C++ projects write it
+    /// (libgit2, zstd's Python binding, googletest): the grammar sees errors,
+    /// the rule must not report them.
+    #[test]
+    fn unexpanded_macros_are_not_syntax_errors() {
+        for (language, source) in [
+            ("c", "int f(git_vector *v) {\n\tsize_t i; char *p;\n\tgit_vector_foreach(v, i, p) {\n\t\tuse(p);\n\t}\n\treturn 0;\n}\n"),
+            ("c", "int g(va_list ap) {\n    char *s = va_arg(ap, char *);\n    return s != NULL;\n}\n"),
+            ("c", "typedef struct {\n    PyObject_HEAD\n    ZSTD_DCtx *dctx;\n} Decompressor;\n"),
+            ("c", "PARAM_GETTER(hash_log, ZSTD_c_hashLog)\nPARAM_GETTER(chain_log, ZSTD_c_chainLog)\n"),
+            ("c", "static int h(void) {\n    Py_BEGIN_ALLOW_THREADS rc = work();\n    Py_END_ALLOW_THREADS\n    return rc;\n}\n"),
+            ("cpp", "template <typename T> auto f(T a, T b) -> decltype(a + b, a) { return a; }\n"),
+            ("cpp", "void k(Matrix *p, int i) { p->operator[](i); }\n"),
+            ("bash", "case $prev in\n    --older-than | -!(-*)@([Zoy]|V*))\n        return\n        ;;\nesac\nif [[ $cur == @(*/|[.~])* ]]; then\n    :\nfi\n"),
+            ("bash", "bash_version=${BASH_VERSINFO[0]:-5}\nf() {\n    has kpm && ((n+=$(kpm --list | grep -cv deinstall$)))\n}\n"),
+            ("csharp", "class F {\n    void Add(object o) {\n#if CHECK\n        lock (_q)\n#endif\n        {\n            _q.Add(new P {\n                O = o,\n#if TRACE\n                S = Trace(),\n#endif\n            });\n        }\n    }\n}\n"),
+        ] {
+            let raw = messages(language, source);
+            assert!(!raw.is_empty(), "{language}: {source:?}: the grammar parses it, so it proves nothing here");
+            let kept = reported(language, source);
+            assert!(kept.is_empty(), "{language}: {source:?} reported {kept:?} (grammar saw {raw:?})");
+        }
+    }
+
+    /// Without a macro in sight, a C error is still an error.
+    /// An unclosed Bash `if` is reported at `if`, not at the end of the file.
+    #[test]
+    fn bash_reports_an_unclosed_construct_at_its_opener() {
+        let source = "echo start\nif [ -f x ]; then\n    echo a\necho b\n\necho done\n";
+        let lang = registry().by_id("bash").unwrap();
+        let mut doc = Document::new(source, Some(lang));
+        let tree = doc.tree().unwrap().clone();
+        let found = check_in("bash", &tree, doc.text());
+        assert!(!found.is_empty());
+        assert_eq!(doc.text().byte_to_line(found[0].range.start), 1, "{found:?}");
+    }
+
+    #[test]
+    fn plain_c_errors_are_still_reported() {
+        assert_eq!(reported("c", "int main(void) {\n    int x = 1\n    return x;\n}\n").len(), 1);
+        assert_eq!(reported("c", "int f(int a, {\n    return a;\n}\n").len(), 1);
+        assert!(!reported("cpp", "int g() { return (1 + ; }\n").is_empty());
     }
 
     #[test]

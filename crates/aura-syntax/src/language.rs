@@ -134,6 +134,74 @@ impl Registry {
         first_line.and_then(|line| self.for_shebang(line))
     }
 
+    /// The language of a file whose text is at hand: an Emacs mode line
+    /// (`-*- shell-script -*-`) or Vim modeline (`vim: ft=sh`) first, because
+    /// it is the author's own word (bash-completion names files after the
+    /// command they complete, `foo.py` included); then [`Registry::for_path`];
+    /// then a `.h` header written in C++ is read as C++, not C.
+    pub fn for_text(&'static self, path: &Path, text: &str) -> Option<&'static Language> {
+        let mut end = text.len().min(4096);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = &text[..end];
+        if let Some(l) = self.for_modeline(head) {
+            return Some(l);
+        }
+        let language = self.for_path(path, head.lines().next())?;
+        if language.id == "c" && path.extension().is_some_and(|e| e == "h") && looks_like_cpp(text) {
+            return self.by_id("cpp");
+        }
+        Some(language)
+    }
+
+    /// The language a mode line in the first two lines, or a Vim modeline in
+    /// the first five, names (only languages Aura knows).
+    fn for_modeline(&'static self, head: &str) -> Option<&'static Language> {
+        let named = |mode: &str| -> Option<&'static Language> {
+            let id = match mode.trim().to_ascii_lowercase().as_str() {
+                "sh" | "shell-script" | "bash" | "ksh" | "zsh" => "bash",
+                "python" => "python",
+                "c" => "c",
+                "c++" | "cpp" => "cpp",
+                "ruby" => "ruby",
+                "php" => "php",
+                "js" | "javascript" => "javascript",
+                "go" => "go",
+                "java" => "java",
+                "rust" => "rust",
+                _ => return None,
+            };
+            self.by_id(id)
+        };
+        for line in head.lines().take(2) {
+            let Some(start) = line.find("-*-") else { continue };
+            let Some(len) = line[start + 3..].find("-*-") else { continue };
+            let inner = &line[start + 3..start + 3 + len];
+            let mode = inner
+                .split(';')
+                .find_map(|kv| match kv.split_once(':') {
+                    Some((k, v)) => k.trim().eq_ignore_ascii_case("mode").then_some(v),
+                    None => Some(kv),
+                })
+                .unwrap_or("");
+            if let Some(l) = named(mode) {
+                return Some(l);
+            }
+        }
+        for line in head.lines().take(5) {
+            let Some(at) = line.find("vim:").or_else(|| line.find("vi:")) else { continue };
+            for word in line[at..].split([' ', ':', '\t']) {
+                if let Some(mode) = word.strip_prefix("ft=").or_else(|| word.strip_prefix("filetype=")) {
+                    if let Some(l) = named(mode) {
+                        return Some(l);
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// The language named by a `#!` line (`#!/usr/bin/env python3`, `#!/bin/sh -e`).
     pub fn for_shebang(&'static self, line: &str) -> Option<&'static Language> {
         let rest = line.strip_prefix("#!")?.trim();
@@ -148,8 +216,46 @@ impl Registry {
     }
 }
 
+/// Whether a `.h` header is C++: a line that only C++ can start (a
+/// namespace, template, access specifier, `using namespace`, a class with a
+/// body) or an include of a standard C++ header (`<vector>`, no `.h`).
+fn looks_like_cpp(text: &str) -> bool {
+    text.lines().take(2000).any(|line| {
+        let l = line.trim_start();
+        let word = |w: &str| l.strip_prefix(w).is_some_and(|rest| rest.starts_with([' ', '\t', '<', ':']));
+        word("namespace") && l.contains('{')
+            || word("template")
+            || l.starts_with("using namespace ")
+            || ["public:", "private:", "protected:"].iter().any(|s| l.starts_with(s))
+            || word("class") && !l.ends_with(';')
+            || l.strip_prefix("#include")
+                .map(str::trim)
+                .and_then(|r| r.strip_prefix('<'))
+                .and_then(|r| r.strip_suffix('>'))
+                .is_some_and(|h| !h.contains('.') && !h.contains('/'))
+            || l.starts_with("extern \"C++\"")
+    })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn text_names_the_language_before_the_extension() {
+        let r = registry();
+        let id = |p: &str, text: &str| r.for_text(Path::new(p), text).map(|l| l.id.as_str());
+        assert_eq!(id("completions/foo.py", "# foo(1) completion   -*- shell-script -*-\n_foo() { :; }\n"), Some("bash"));
+        assert_eq!(id("x.h", "// -*- C++ -*-\nint f();\n"), Some("cpp"));
+        assert_eq!(id("x.txt", "# vim: set ft=python :\nx = 1\n"), Some("python"));
+        assert_eq!(id("gmock.h", "#include <vector>\nint f();\n"), Some("cpp"));
+        assert_eq!(id("gtest.h", "namespace testing {\n}\n"), Some("cpp"));
+        assert_eq!(id("git2.h", "#include <stdio.h>\n/* a class of errors */\nstruct s;\n"), Some("c"));
+        assert_eq!(id("x.py", "# -*- coding: utf-8 -*-\nx = 1\n"), Some("python"));
+        assert_eq!(id("x.c", "int main(void) { return 0; }\n"), Some("c"));
+        // The look-ahead stops inside a multi-byte character without panicking.
+        let long = format!("<?php\n/*{}*/\n", "═".repeat(2000));
+        assert_eq!(id("x.php", &long), Some("php"));
+    }
     use super::*;
 
     #[test]
