@@ -67,7 +67,14 @@ pub(crate) fn arguments(node: Node<'_>) -> Vec<Node<'_>> {
     match list {
         Some(list) => {
             let mut c = list.walk();
-            list.named_children(&mut c).filter(|n| !n.kind().contains("comment")).collect()
+            list.named_children(&mut c)
+                .filter(|n| !n.kind().contains("comment"))
+                // PHP and C# wrap each argument (`argument`, maybe named): the value is its last child.
+                .map(|n| match n.kind() {
+                    "argument" => n.named_child(n.named_child_count().saturating_sub(1) as u32).unwrap_or(n),
+                    _ => n,
+                })
+                .collect()
         }
         None => node.children_by_field_name("argument", &mut cursor).collect(),
     }

@@ -128,6 +128,20 @@ pub(super) const EVAL: Rule = Rule {
             _ => return,
         };
         for (call, name) in calls(cx) {
+            // PHP's `assert` evaluates only a string (before PHP 8); an
+            // expression such as `assert(is_string($v))` is a plain check.
+            if cx.lang() == "php"
+                && name == "assert"
+                && arguments(call)
+                    .first()
+                    .is_none_or(|a| match a.kind() {
+                        "variable_name" | "encapsed_string" => false,
+                        "binary_expression" => a.child_by_field_name("operator").is_none_or(|o| o.kind() != "."),
+                        _ => true,
+                    })
+            {
+                continue;
+            }
             if targets.contains(&name.as_str())
                 && arguments(call).iter().any(|a| !is_constant_string(*a, cx.lang()))
             {
@@ -177,6 +191,33 @@ fn is_built_string(cx: &Context<'_>, arg: Node<'_>) -> bool {
     }
 }
 
+/// Whether SQL text binds values through placeholders (`?`, `%s`, `$1`, `:name`).
+fn has_placeholder(sql: &str) -> bool {
+    sql.contains('?')
+        || sql.contains("%s")
+        || sql.contains("%%s")
+        || sql.match_indices('$').any(|(i, _)| sql[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+        || sql.match_indices(" :").any(|(i, _)| sql[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic()))
+}
+
+/// Whether every part interpolated into `sql` sits in identifier quotes
+/// (`"{table}"`, `` `%s`.items ``, `[{col}]`). A bare `FROM {}` is still
+/// reported: nothing says the value is a name.
+fn identifiers_only(sql: &str) -> bool {
+    let holes: Vec<usize> = sql
+        .match_indices(['{', '%'])
+        .filter(|(i, m)| {
+            *m == "{" && !sql[i + 1..].starts_with('{') || *m == "%" && sql[i + 1..].starts_with('s') && !sql[..*i].ends_with('%')
+        })
+        .map(|(i, _)| i)
+        .collect();
+    !holes.is_empty()
+        && holes.iter().all(|&i| {
+            let before = sql[..i].trim_end_matches(' ');
+            before.ends_with(['"', '`', '['])
+        })
+}
+
 pub(super) const SQL_INJECTION: Rule = Rule {
     info: info(
         "AUR303",
@@ -220,8 +261,14 @@ pub(super) const SQL_INJECTION: Rule = Rule {
             let args = arguments(call);
             // PHP's mysqli_query($link, $sql) takes the SQL second.
             let candidates = args.iter().take(2);
-            for arg in candidates {
-                if is_built_string(cx, *arg) && mentions_sql(&cx.text(*arg)) {
+            for (i, arg) in candidates.enumerate() {
+                let sql = cx.text(*arg);
+                // Values bound as parameters beside the SQL: what is built into
+                // it is structure (a quoted table or column name), not data.
+                if i + 1 < args.len() && has_placeholder(&sql) && identifiers_only(&sql) {
+                    break;
+                }
+                if is_built_string(cx, *arg) && mentions_sql(&sql) {
                     out.push(Diagnostic::new(
                         "AUR303",
                         Severity::Warning,
@@ -689,13 +736,10 @@ pub(super) const UNSAFE_WITHOUT_SAFETY: Rule = Rule {
         for block in cx.nodes(&["unsafe_block"]) {
             let line = block.start_position().row;
             let first = line.saturating_sub(3);
-            let documented = (first..=line.min(text.len_lines().saturating_sub(1)))
-                .any(|l| text.line(l).to_string().contains("SAFETY:"))
-                || block.end_position().row > line
-                    && text
-                        .line((line + 1).min(text.len_lines().saturating_sub(1)))
-                        .to_string()
-                        .contains("SAFETY:");
+            // `// Safety:` and `// safety:` are as common as clippy's `SAFETY:`.
+            let says_why = |l: usize| text.line(l).to_string().to_ascii_uppercase().contains("SAFETY:");
+            let documented = (first..=line.min(text.len_lines().saturating_sub(1))).any(says_why)
+                || block.end_position().row > line && says_why((line + 1).min(text.len_lines().saturating_sub(1)));
             if documented {
                 continue;
             }

@@ -109,7 +109,15 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                     statements(handler).into_iter().filter(|c| c.kind() != "block").collect();
                 let keyword =
                     handler.child(0).map_or(handler.start_byte()..handler.start_byte(), |k| k.byte_range());
-                if caught.is_empty() {
+                // A handler that cleans up and re-raises (`except: undo(); raise`) lets everything through.
+                let reraises = || {
+                    statements(handler)
+                        .into_iter()
+                        .filter(|c| c.kind() == "block")
+                        .flat_map(statements)
+                        .any(|st| st.kind() == "raise_statement" && st.named_child_count() == 0)
+                };
+                if caught.is_empty() && !reraises() {
                     out.push(
                         Diagnostic::new(
                             "AUR202",
@@ -138,7 +146,18 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
         }
         "java" => {
             for handler in cx.nodes(&["catch_type"]) {
-                if cx.text(handler) == "Throwable" {
+                // `catch (Throwable t) { log(t); throw t; }` rethrows what it caught.
+                let rethrows = || {
+                    let clause = handler.parent().and_then(|p| p.parent()).filter(|c| c.kind() == "catch_clause");
+                    let name = handler.next_named_sibling().map(|n| cx.text(n));
+                    let body = clause.and_then(|c| c.child_by_field_name("body"));
+                    body.zip(name).is_some_and(|(body, name)| {
+                        statements(body).iter().any(|st| {
+                            st.kind() == "throw_statement" && squash(&cx.text(*st)) == format!("throw{name};")
+                        })
+                    })
+                };
+                if cx.text(handler) == "Throwable" && !rethrows() {
                     out.push(Diagnostic::new(
                         "AUR202",
                         Severity::Warning,
@@ -195,13 +214,16 @@ pub(super) const UNREACHABLE: Rule = Rule {
         for block in cx.nodes(blocks) {
             let stmts = statements(block);
             let Some(jump) = stmts.iter().position(|s| is_jump(s.kind())) else { continue };
-            let dead = stmts[jump + 1..].iter().find(|s| {
+            // A label is a goto target (a `case`, a switch's): what follows it is
+            // reachable, so only the statements before the first one are dead.
+            let is_target = |s: &Node<'_>| matches!(s.kind(), "labeled_statement" | "case_statement");
+            let after = &stmts[jump + 1..];
+            let dead_run = &after[..after.iter().position(is_target).unwrap_or(after.len())];
+            let dead = dead_run.iter().find(|s| {
                 !matches!(
                     s.kind(),
-                    // Labels are goto targets; JS hoists function declarations; `;` is nothing.
-                    "labeled_statement"
-                        | "case_statement"
-                        | "function_declaration"
+                    // JS hoists function declarations; `;` is nothing.
+                    "function_declaration"
                         | "empty_statement"
                         | "generator_function_declaration"
                         | "class_declaration"
@@ -215,7 +237,7 @@ pub(super) const UNREACHABLE: Rule = Rule {
                     .unwrap_or("jump")
                     .trim_end_matches(';')
                     .to_owned();
-                let end = stmts.last().map_or(dead.end_byte(), |s| s.end_byte());
+                let end = dead_run.last().map_or(dead.end_byte(), |s| s.end_byte());
                 out.push(Diagnostic::new(
                     "AUR203",
                     Severity::Warning,
@@ -229,6 +251,37 @@ pub(super) const UNREACHABLE: Rule = Rule {
 
 fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The tokens of `node` (leaf texts, comments left out): two pieces of code
+/// are the same when these are, whatever their layout, while `' '` and `''`
+/// stay different.
+fn tokens(cx: &super::Context<'_>, node: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind().contains("comment") {
+            continue;
+        }
+        if n.child_count() == 0 {
+            out.push(cx.text(n));
+            continue;
+        }
+        // A string's text is one token: its content's spaces matter.
+        if n.kind().contains("string") {
+            out.push(cx.text(n));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+fn same_code(cx: &super::Context<'_>, a: Node<'_>, b: Node<'_>) -> bool {
+    // Cheap test first: most branches differ even with spaces removed.
+    squash(&cx.text(a)) == squash(&cx.text(b)) && tokens(cx, a) == tokens(cx, b)
 }
 
 pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
@@ -270,8 +323,7 @@ pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
             if otherwise.kind().starts_with("if_") {
                 continue;
             }
-            let (a, b) = (squash(&cx.text(then)), squash(&cx.text(otherwise)));
-            if a == b && !a.is_empty() {
+            if same_code(cx, then, otherwise) && !cx.text(then).trim().is_empty() {
                 out.push(Diagnostic::new(
                     "AUR204",
                     Severity::Warning,
@@ -286,7 +338,7 @@ pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
             else {
                 // Python's conditional_expression has positional children: a if cond else b.
                 let parts = statements(node);
-                if parts.len() == 3 && squash(&cx.text(parts[0])) == squash(&cx.text(parts[2])) {
+                if parts.len() == 3 && same_code(cx, parts[0], parts[2]) {
                     out.push(Diagnostic::new(
                         "AUR204",
                         Severity::Warning,
@@ -296,7 +348,7 @@ pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
                 }
                 continue;
             };
-            if squash(&cx.text(a)) == squash(&cx.text(b)) {
+            if same_code(cx, a, b) {
                 out.push(Diagnostic::new(
                     "AUR204",
                     Severity::Warning,
@@ -374,6 +426,21 @@ pub(super) const SELF_ASSIGNMENT: Rule = Rule {
             if left.kind() != right.kind() || !is_plain_place_or_name(left) {
                 continue;
             }
+            // `Database = Database` in a class body binds a class attribute to
+            // the outer name; C#'s `new T { format = format }` sets a member
+            // from a local. Neither assigns a place to itself.
+            let in_class_body = cx.lang() == "python"
+                && node.parent().and_then(|p| p.parent()).and_then(|p| p.parent()).is_some_and(|g| {
+                    g.kind() == "class_definition"
+                        || g.kind() == "block" && g.parent().is_some_and(|c| c.kind() == "class_definition")
+                });
+            let initialiser = cx.lang() == "csharp"
+                && node.parent().is_some_and(|p| {
+                    matches!(p.kind(), "initializer_expression" | "anonymous_object_creation_expression")
+                });
+            if in_class_body || initialiser {
+                continue;
+            }
             if squash(&cx.text(left)) == squash(&cx.text(right)) {
                 out.push(Diagnostic::new(
                     "AUR205",
@@ -385,6 +452,21 @@ pub(super) const SELF_ASSIGNMENT: Rule = Rule {
         }
     },
 };
+
+/// Whether a Python comparison is (through `|`, `&`, `~`, `and`, `or`, `not`
+/// and parentheses) an argument of a call: a query expression being built.
+fn builds_expression(node: Node<'_>) -> bool {
+    let mut at = node;
+    while let Some(parent) = at.parent() {
+        match parent.kind() {
+            "argument_list" | "keyword_argument" => return true,
+            "parenthesized_expression" | "binary_operator" | "boolean_operator" | "not_operator"
+            | "unary_operator" => at = parent,
+            _ => return false,
+        }
+    }
+    false
+}
 
 pub(super) const NONE_COMPARISON: Rule = Rule {
     info: info(
@@ -409,6 +491,11 @@ pub(super) const NONE_COMPARISON: Rule = Rule {
                     {
                         continue;
                     }
+                    // `filter(Task.done == None)`: an ORM overloads `==` to build SQL;
+                    // `is` would compare the column object and break the query.
+                    if builds_expression(node) {
+                        continue;
+                    }
                     let replacement = if op_text == "==" { "is" } else { "is not" };
                     out.push(
                         Diagnostic::new(
@@ -427,7 +514,10 @@ pub(super) const NONE_COMPARISON: Rule = Rule {
                 }
             }
         }
-        "javascript" | "typescript" | "tsx" | "php" => {
+        // JS/TS `x == null` is the idiom for "null or undefined" (ESLint's
+        // eqeqeq allows it): only PHP, whose loose `== null` is also true for
+        // 0, "" and "0", is checked.
+        "php" => {
             for node in cx.nodes(&["binary_expression"]) {
                 let Some(op) = node.child_by_field_name("operator") else { continue };
                 let op_text = op.kind();
@@ -538,6 +628,21 @@ const PYTHON_BUILTINS: &[&str] = &[
     "zip",
 ];
 
+/// Whether `node` binds a name in a class's namespace: the nearest enclosing
+/// function or class is a class (through `if TYPE_CHECKING:`, `try` and
+/// other blocks in the class body).
+fn in_class_scope(node: Node<'_>) -> bool {
+    let mut at = node.parent();
+    while let Some(p) = at {
+        match p.kind() {
+            "class_definition" => return true,
+            "function_definition" | "lambda" => return false,
+            _ => at = p.parent(),
+        }
+    }
+    false
+}
+
 pub(super) const SHADOWED_BUILTIN: Rule = Rule {
     info: info(
         "AUR207",
@@ -570,16 +675,7 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
         };
         for def in cx.nodes(&["function_definition"]) {
             // Methods live in a class namespace and do not shadow anything.
-            let in_class = || {
-                def.parent().and_then(|p| p.parent()).is_some_and(|g| g.kind() == "class_definition")
-                    || def
-                        .parent()
-                        .filter(|p| p.kind() == "decorated_definition")
-                        .and_then(|p| p.parent())
-                        .and_then(|p| p.parent())
-                        .is_some_and(|g| g.kind() == "class_definition")
-            };
-            if let Some(name) = def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class()) {
+            if let Some(name) = def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class_scope(def)) {
                 report(name, "function");
             }
             if let Some(params) = def.child_by_field_name("parameters") {
@@ -598,16 +694,9 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
             }
         }
         for assignment in cx.nodes(&["assignment"]) {
-            let in_class = || {
-                assignment
-                    .parent()
-                    .and_then(|p| p.parent())
-                    .and_then(|p| p.parent())
-                    .is_some_and(|g| g.kind() == "class_definition")
-            };
             if let Some(left) = assignment
                 .child_by_field_name("left")
-                .filter(|l| l.kind() == "identifier" && is_builtin(*l) && !in_class())
+                .filter(|l| l.kind() == "identifier" && is_builtin(*l) && !in_class_scope(assignment))
             {
                 report(left, "variable");
             }

@@ -224,7 +224,7 @@ fn fixes_produce_the_expected_code_and_it_parses() {
             "try:\n    f()\nexcept Exception:\n    g()\n",
         ),
         ("a.py", "AUR308", "import yaml\nc = yaml.load(s)\n", "import yaml\nc = yaml.safe_load(s)\n"),
-        ("a.js", "AUR206", "if (a == null) {}\n", "if (a === null) {}\n"),
+        ("a.php", "AUR206", "<?php\nif ($a == null) {}\n", "<?php\nif ($a === null) {}\n"),
         (
             "a.rs",
             "AUR310",

@@ -1,0 +1,7 @@
+def write(path, data):
+    try:
+        f = open(path, "w")
+        f.write(data)
+    except:
+        cleanup(path)
+        raise

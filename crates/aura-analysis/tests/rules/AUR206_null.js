@@ -1,3 +1,0 @@
-if (a == null) {} // want: AUR206
-if (a === null) {}
-if (a == 0) {}

@@ -1,0 +1,6 @@
+<?php
+function name($value) {
+    assert(is_string($value));
+    assert($value !== '');
+    return $value;
+}
