@@ -121,7 +121,15 @@ pub fn imports_of(file: &str, source: SourceFile<'_>, resolver: &Resolver) -> Ve
         "python" => {
             for st in statements {
                 for target in python_targets(file, st, &text, resolver) {
-                    push(Some(target), st);
+                    // A module importing its own package (`from pkg import x` in
+                    // `pkg/a.py`): Python initialises the package before any of
+                    // its modules, so this closes no load-order cycle.
+                    let own_package = target
+                        .strip_suffix("__init__.py")
+                        .is_some_and(|dir| file.starts_with(dir) && file != target);
+                    if !own_package {
+                        push(Some(target), st);
+                    }
                 }
             }
         }

@@ -347,12 +347,24 @@ pub fn near_copy_diagnostics(report: &ShapeReport, file: &str) -> Vec<Diagnostic
     out
 }
 
-/// AUR501 for the imports of `file` that close a cycle, each spelling out a
-/// shortest cycle through it.
+/// AUR501 in `file`: one finding per import cycle (a strongly connected set
+/// of files), on the first import of the cycle's first file (by path) that
+/// closes it, spelling out a shortest cycle through it with the other
+/// imports as related locations. Every other file of the cycle gets none:
+/// one cycle is one thing to fix, not one warning per import line.
 pub fn import_cycle_diagnostics(graph: &HashMap<String, Vec<Import>>, file: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for import in graph.get(file).into_iter().flatten() {
-        if let Some(cycle) = cycle_through(graph, file, &import.target) {
+    let owns_a_cycle = crate::imports::cycles(graph).iter().any(|c| c.first().is_some_and(|f| f == file));
+    if !owns_a_cycle {
+        return out;
+    }
+    let first_closing = graph
+        .get(file)
+        .into_iter()
+        .flatten()
+        .find_map(|import| Some((import, cycle_through(graph, file, &import.target)?)));
+    if let Some((import, cycle)) = first_closing {
+        {
             let mut d = Diagnostic::new(
                 IMPORT_CYCLE,
                 Severity::Warning,

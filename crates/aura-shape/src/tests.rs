@@ -220,8 +220,13 @@ fn javascript_relative_imports_and_three_file_cycles() {
     assert_eq!(g["lib/c/index.js"].iter().map(|i| i.target.as_str()).collect::<Vec<_>>(), ["src/a.js"]);
     assert_eq!(cycles(&g).len(), 1);
     assert_eq!(cycles(&g)[0].len(), 3);
-    let d = import_cycle_diagnostics(&g, "src/b.ts");
-    assert_eq!(d[0].message, "import cycle: src/b.ts → lib/c/index.js → src/a.js → src/b.ts");
+    // One finding for the cycle, in its first file by path.
+    assert!(import_cycle_diagnostics(&g, "src/b.ts").is_empty());
+    assert!(import_cycle_diagnostics(&g, "src/a.js").is_empty());
+    let d = import_cycle_diagnostics(&g, "lib/c/index.js");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "import cycle: lib/c/index.js → src/a.js → src/b.ts → lib/c/index.js");
+    assert_eq!(d[0].related.len(), 2);
 }
 
 #[test]
@@ -250,4 +255,21 @@ fn typescript_imports_used_only_as_types_are_no_edges() {
     assert_eq!(targets("t/d.tsx"), ["t/c.ts"], "a JSX element is a value; an all-`type` import is dropped");
     assert_eq!(targets("t/f.js"), ["t/b.ts"], "JavaScript has no types to drop");
     assert!(cycles(&g).is_empty(), "{:?}", cycles(&g));
+}
+
+/// `pkg/__init__.py` imports its module and the module imports its own
+/// package: Python initialises the package first, so this is no cycle.
+#[test]
+fn a_module_importing_its_own_package_closes_no_cycle() {
+    let g = graph_of(&[
+        ("pkg/__init__.py", "python", "from .models import Model\nfrom .api import Api\n"),
+        ("pkg/models.py", "python", "from pkg import api\n"),
+        ("pkg/api.py", "python", "from . import models\nimport pkg\n"),
+        ("other/x.py", "python", "import pkg\n"),
+    ]);
+    assert!(g["pkg/models.py"].iter().all(|i| i.target != "pkg/__init__.py"));
+    assert!(g["pkg/api.py"].iter().all(|i| i.target != "pkg/__init__.py"));
+    assert_eq!(g["other/x.py"].iter().map(|i| i.target.as_str()).collect::<Vec<_>>(), ["pkg/__init__.py"]);
+    // models → api → models is still a cycle between two modules.
+    assert_eq!(cycles(&g), [vec!["pkg/api.py".to_string(), "pkg/models.py".to_string()]]);
 }
