@@ -116,8 +116,8 @@ impl Default for Thresholds {
             params: 5,
             file_lines: 1000,
             maintainability: 20.0,
-            duplicate_tokens: 50,
-            duplicate_lines: 5,
+            duplicate_tokens: 100,
+            duplicate_lines: 10,
             near_copy_distance: 0.05,
         }
     }

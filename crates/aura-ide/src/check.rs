@@ -226,8 +226,10 @@ pub fn check_files(
     if duplicates {
         let mut index = aura_analysis::clones::CloneIndex::new(options.rules.clone_settings());
         for file in &mut checked {
-            if let Some(tokens) = file.tokens.take() {
-                index.insert(&file.report.path.to_string_lossy(), tokens);
+            // Tests repeat themselves on purpose: neither reported nor a copy's source.
+            let key = file.report.path.to_string_lossy().into_owned();
+            if let Some(tokens) = file.tokens.take().filter(|_| !aura_analysis::clones::is_test_path(&key)) {
+                index.insert(&key, tokens);
             }
         }
         checked.par_iter_mut().for_each(|file| add_clones(file, &index, &options.rules));
@@ -289,10 +291,20 @@ fn add_import_cycles(checked: &mut [Checked]) {
 }
 
 fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rules: &RuleSettings) {
-    use aura_analysis::clones::{diagnostics, EXACT, RENAMED};
-    let clones = index.clones_of(&file.report.path.to_string_lossy());
+    use aura_analysis::clones::{deliberate_twins, diagnostics, later_copies, EXACT, RENAMED};
+    let key = file.report.path.to_string_lossy().into_owned();
+    let mut clones = later_copies(&key, index.clones_of(&key));
     if clones.is_empty() {
         return;
+    }
+    // Deliberate twins (sync/async, wrapper/implementation) are read from the
+    // function headers above each copy; only files with a clone are read.
+    if let Ok(text) = std::fs::read_to_string(&file.report.path) {
+        let mut others: HashMap<String, Option<String>> = HashMap::new();
+        clones.retain(|c| {
+            let other = others.entry(c.other.clone()).or_insert_with(|| std::fs::read_to_string(&c.other).ok());
+            !other.as_deref().is_some_and(|o| deliberate_twins(&text, c.lines, o, c.other_lines))
+        });
     }
     add_findings(file, diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED)));
 }

@@ -88,15 +88,20 @@ impl Workspace {
         tokens: Vec<Token>,
         rules: &RuleSettings,
     ) -> Vec<Diagnostic> {
+        // Tests repeat themselves on purpose: neither reported nor a copy's source.
+        if clones::is_test_path(key) {
+            return Vec::new();
+        }
         if let Ok(mut index) = self.clones.write() {
             index.insert(key, tokens);
         }
         self.query(key, rules)
     }
 
-    /// Clone diagnostics of an indexed file.
+    /// Clone diagnostics of an indexed file: one per pair, on the later copy.
     pub(crate) fn query(&self, key: &str, rules: &RuleSettings) -> Vec<Diagnostic> {
         let found = self.clones.read().map(|index| index.clones_of(key)).unwrap_or_default();
+        let found = clones::later_copies(key, found);
         clones::diagnostics(&found, rules.is_enabled(clones::EXACT), rules.is_enabled(clones::RENAMED))
     }
 
@@ -113,7 +118,9 @@ impl Workspace {
         let Ok(mut index) = self.clones.write() else { return };
         match scanned {
             Some(file) => {
-                index.insert(key, file.tokens);
+                if !clones::is_test_path(key) {
+                    index.insert(key, file.tokens);
+                }
                 if keep_diagnostics {
                     let scanned =
                         Scanned { language: file.language, text: file.text, diagnostics: file.diagnostics };
@@ -197,7 +204,7 @@ pub(crate) async fn scan(state: State) {
             for path in &batch {
                 let Some(Ok(file)) = scan_file(path, &options, keep_diagnostics) else { continue };
                 let Some(key) = key_for(path) else { continue };
-                if let Some(index) = local.as_mut() {
+                if let Some(index) = local.as_mut().filter(|_| !clones::is_test_path(&key)) {
                     index.insert(&key, file.tokens);
                 }
                 if keep_diagnostics {

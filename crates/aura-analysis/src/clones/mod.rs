@@ -35,7 +35,8 @@ pub static EXACT_RULE: RuleInfo = RuleInfo {
     code: EXACT,
     name: "duplicate-code",
     summary: "a run of code repeated token for token elsewhere in the file or workspace",
-    default_severity: Severity::Warning,
+    // Information: whether to share code is the maintainers' judgement.
+    default_severity: Severity::Info,
     category: "duplicate",
     default_enabled: true,
     doc: include_str!("../rules/docs/AUR401.md"),
@@ -479,6 +480,94 @@ fn winnow(tokens: &[Token], settings: CloneSettings) -> Vec<(u64, u32)> {
         }
     }
     samples
+}
+
+/// The clones `key` reports: a pair of copies is one finding, on the later
+/// copy (by file, then line), pointing at the earlier one, so two places
+/// are not two warnings about one thing.
+pub fn later_copies(key: &str, clones: Vec<Clone>) -> Vec<Clone> {
+    clones.into_iter().filter(|c| (key, c.lines.0) > (c.other.as_str(), c.other_lines.0)).collect()
+}
+
+/// Whether a path is test code (`tests/`, `test_x.py`, `x_test.go`,
+/// `x.spec.ts`, `XTest.java`, `x_spec.rb`, ...): tests repeat their
+/// arrange/act/assert on purpose, so the duplicate rules leave them out.
+pub fn is_test_path(path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let in_test_dir = parts.any(|d| {
+        matches!(d, "test" | "tests" | "__tests__" | "spec" | "specs" | "testing" | "testdata" | "__mocks__")
+    });
+    let stem = name.split('.').next().unwrap_or(name);
+    in_test_dir
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || stem.ends_with("_spec")
+        || stem.ends_with("Test") && stem.len() > 4
+        || stem.ends_with("Tests")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || stem == "conftest"
+}
+
+/// Whether two copies are deliberate twins: the same code in a function and
+/// its sync/async counterpart (`def get` / `async def get_async`,
+/// `fetch` / `afetch`) or its public wrapper / private implementation
+/// (`ws_connect` / `_ws_connect`), which libraries keep apart on purpose.
+/// Read from the nearest function header above each copy.
+pub fn deliberate_twins(text: &str, lines: (u32, u32), other_text: &str, other_lines: (u32, u32)) -> bool {
+    let (Some(a), Some(b)) = (enclosing_function(text, lines.0), enclosing_function(other_text, other_lines.0))
+    else {
+        return false;
+    };
+    if a.name == b.name {
+        // The same name in two places: twins when one is async (or one file
+        // is the other's sync/async variant, which the names do not show).
+        return a.is_async != b.is_async;
+    }
+    let base = |n: &str| -> String {
+        let n = n.trim_start_matches('_');
+        let n = n.strip_prefix("async_").unwrap_or(n);
+        let n = ["_async", "Async", "_sync", "Sync", "_impl", "Impl", "_inner", "Inner"]
+            .iter()
+            .find_map(|s| n.strip_suffix(s))
+            .unwrap_or(n);
+        n.to_ascii_lowercase()
+    };
+    let (x, y) = (base(&a.name), base(&b.name));
+    x == y || a.is_async != b.is_async && (format!("a{y}") == x || format!("a{x}") == y)
+}
+
+struct Header {
+    name: String,
+    is_async: bool,
+}
+
+/// The nearest line at or above `line` that starts a function (`def`,
+/// `async def`, `fn`, `async fn`, `function`, `async function`, `func`), with
+/// its name, looking back at most 200 lines.
+fn enclosing_function(text: &str, line: u32) -> Option<Header> {
+    let lines: Vec<&str> = text.lines().take(line as usize + 1).collect();
+    lines.iter().rev().take(200).find_map(|l| {
+        let mut words = l.trim_start().split(|c: char| c.is_whitespace() || c == '(' || c == '<');
+        let mut is_async = false;
+        let mut word = words.next()?;
+        while matches!(word, "pub" | "pub(crate)" | "export" | "static" | "private" | "public" | "protected" | "unsafe") {
+            word = words.next()?;
+        }
+        if word == "async" {
+            is_async = true;
+            word = words.next()?;
+        }
+        if !matches!(word, "def" | "fn" | "function" | "func") {
+            return None;
+        }
+        let name = words.find(|w| !w.is_empty())?;
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        (!name.is_empty()).then_some(Header { name, is_async })
+    })
 }
 
 fn related_of(clone: &Clone) -> Related {

@@ -307,3 +307,53 @@ proptest! {
         prop_assert!(hit, "{:?}", clones);
     }
 }
+
+fn clone_at(lines: (u32, u32), other: &str, other_lines: (u32, u32)) -> Clone {
+    Clone { range: 0..1, lines, tokens: 60, exact: true, other: other.into(), other_lines }
+}
+
+#[test]
+fn a_pair_of_copies_is_reported_once_on_the_later_copy() {
+    let in_a = vec![clone_at((10, 20), "a.py", (40, 50)), clone_at((10, 20), "b.py", (0, 10))];
+    let in_b = vec![clone_at((0, 10), "a.py", (10, 20))];
+    let in_a_late = vec![clone_at((40, 50), "a.py", (10, 20))];
+    // a.py:10 is the first copy: it reports nothing; a.py:40 and b.py report it.
+    assert!(later_copies("a.py", in_a).is_empty());
+    assert_eq!(later_copies("b.py", in_b).len(), 1);
+    assert_eq!(later_copies("a.py", in_a_late).len(), 1);
+}
+
+#[test]
+fn test_code_is_recognised_by_its_path() {
+    for test in [
+        "tests/test_client.py",
+        "pkg/test_x.py",
+        "go/parser/parser_test.go",
+        "src/__tests__/a.tsx",
+        "src/a.spec.ts",
+        "lib/x.test.js",
+        "src/test/java/FooTest.java",
+        "spec/thor_spec.rb",
+        "FooTests.cs",
+        "conftest.py",
+    ] {
+        assert!(is_test_path(test), "{test}");
+    }
+    for code in ["src/client.py", "lib/attest.py", "contest.go", "src/Test.java", "latest/x.rs", "protest_spec_helper.rb"] {
+        assert!(!is_test_path(code), "{code}");
+    }
+}
+
+#[test]
+fn sync_async_and_wrapper_twins_are_deliberate() {
+    let python = "class C:\n    def ws_connect(self, url):\n        body\n\n    async def _ws_connect(self, url):\n        body\n";
+    assert!(deliberate_twins(python, (2, 2), python, (5, 5)), "wrapper and implementation");
+    let aio = "def fetch(x):\n    a\n\nasync def afetch(x):\n    a\n";
+    assert!(deliberate_twins(aio, (1, 1), aio, (4, 4)), "fetch and afetch");
+    let rust = "pub fn read(&self) {\n    a\n}\npub async fn read_async(&self) {\n    a\n}\n";
+    assert!(deliberate_twins(rust, (1, 1), rust, (4, 4)));
+    let unrelated = "def load_users(p):\n    a\n\ndef load_admins(p):\n    a\n";
+    assert!(!deliberate_twins(unrelated, (1, 1), unrelated, (4, 4)), "two functions that should share code");
+    let same_name_two_files = "def parse(x):\n    a\n";
+    assert!(!deliberate_twins(same_name_two_files, (1, 1), same_name_two_files, (1, 1)));
+}

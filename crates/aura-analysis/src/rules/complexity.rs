@@ -97,12 +97,12 @@ pub(super) const CYCLOMATIC: Rule = Rule {
         "AUR101",
         "high-cyclomatic-complexity",
         "a function with more independent paths than `rules.thresholds.cyclomatic`",
-        Severity::Warning,
+        Severity::Hint,
         include_str!("docs/AUR101.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.cyclomatic;
-        per_function(cx, out, "AUR101", Severity::Warning, |f| {
+        per_function(cx, out, "AUR101", Severity::Hint, |f| {
             (f.cyclomatic > limit)
                 .then(|| format!("`{}` has cyclomatic complexity {} (limit {limit})", f.name, f.cyclomatic))
         })
@@ -114,12 +114,12 @@ pub(super) const COGNITIVE: Rule = Rule {
         "AUR102",
         "high-cognitive-complexity",
         "a function harder to follow than `rules.thresholds.cognitive`",
-        Severity::Warning,
+        Severity::Info,
         include_str!("docs/AUR102.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.cognitive;
-        per_function(cx, out, "AUR102", Severity::Warning, |f| {
+        per_function(cx, out, "AUR102", Severity::Info, |f| {
             // A folded function's complexity is reported in its enclosing one.
             (f.cognitive > limit && !f.folded)
                 .then(|| format!("`{}` has cognitive complexity {} (limit {limit})", f.name, f.cognitive))
@@ -132,12 +132,12 @@ pub(super) const NESTING: Rule = Rule {
         "AUR103",
         "deep-nesting",
         "control structures nested deeper than `rules.thresholds.nesting`",
-        Severity::Warning,
+        Severity::Info,
         include_str!("docs/AUR103.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.nesting;
-        per_function(cx, out, "AUR103", Severity::Warning, |f| {
+        per_function(cx, out, "AUR103", Severity::Info, |f| {
             (f.nesting > limit)
                 .then(|| format!("`{}` nests control flow {} deep (limit {limit})", f.name, f.nesting))
         })
@@ -149,12 +149,12 @@ pub(super) const FUNCTION_LENGTH: Rule = Rule {
         "AUR104",
         "long-function",
         "a function with more source lines than `rules.thresholds.function_lines`",
-        Severity::Warning,
+        Severity::Hint,
         include_str!("docs/AUR104.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.function_lines;
-        per_function(cx, out, "AUR104", Severity::Warning, |f| {
+        per_function(cx, out, "AUR104", Severity::Hint, |f| {
             // A docstring documents the function; it is not code to read through.
             let sloc = if f.lines.sloc > limit { f.lines.sloc - docstring_lines(cx, f) } else { f.lines.sloc };
             (sloc > limit).then(|| format!("`{}` has {sloc} source lines (limit {limit})", f.name))
@@ -167,12 +167,12 @@ pub(super) const PARAMS: Rule = Rule {
         "AUR105",
         "too-many-parameters",
         "a function with more parameters than `rules.thresholds.params`",
-        Severity::Warning,
+        Severity::Hint,
         include_str!("docs/AUR105.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.params;
-        per_function(cx, out, "AUR105", Severity::Warning, |f| {
+        per_function(cx, out, "AUR105", Severity::Hint, |f| {
             let params = if f.params > limit { f.params - implicit_params(cx, f) } else { f.params };
             (params > limit).then(|| format!("`{}` takes {params} parameters (limit {limit})", f.name))
         })
@@ -184,7 +184,7 @@ pub(super) const FILE_LENGTH: Rule = Rule {
         "AUR106",
         "long-file",
         "a file with more lines than `rules.thresholds.file_lines`",
-        Severity::Info,
+        Severity::Hint,
         include_str!("docs/AUR106.md"),
     ),
     check: |cx, out| {
@@ -194,7 +194,7 @@ pub(super) const FILE_LENGTH: Rule = Rule {
         if sloc > limit {
             out.push(Diagnostic::new(
                 "AUR106",
-                Severity::Info,
+                Severity::Hint,
                 format!("file has {sloc} lines of code (limit {limit})"),
                 0..0,
             ));
@@ -207,12 +207,12 @@ pub(super) const MAINTAINABILITY: Rule = Rule {
         "AUR107",
         "low-maintainability",
         "a function whose maintainability index is below `rules.thresholds.maintainability`",
-        Severity::Info,
+        Severity::Hint,
         include_str!("docs/AUR107.md"),
     ),
     check: |cx, out| {
         let limit = cx.thresholds.maintainability;
-        per_function(cx, out, "AUR107", Severity::Info, |f| {
+        per_function(cx, out, "AUR107", Severity::Hint, |f| {
             (f.mi < limit)
                 .then(|| format!("`{}` has maintainability index {:.0} (limit {limit})", f.name, f.mi))
         })
