@@ -433,7 +433,8 @@ fn analyse_text(
     let (findings, tokens, imports) = match parse(language, &rope, None) {
         Some(tree) => {
             let file = SourceFile { language, text: &rope, tree: &tree };
-            let (diagnostics, tokens) = analyze_and_tokenize(file, rules, keep_tokens);
+            let (mut diagnostics, tokens) = analyze_and_tokenize(file, rules, keep_tokens);
+            aura_analysis::drop_for_path(&path.to_string_lossy(), &mut diagnostics);
             let imports = import_key.map(|(key, resolver)| (key.to_owned(), imports_of(key, file, resolver)));
             (diagnostics.into_iter().map(|d| finding(&rope, d)).collect(), tokens, imports)
         }

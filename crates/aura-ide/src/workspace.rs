@@ -37,7 +37,8 @@ pub fn scan_file(
             Some(tree) => {
                 let file = SourceFile { language, text: &text, tree: &tree };
                 if diagnostics {
-                    let (found, tokens) = analyze_and_tokenize(file, &options.rules, true);
+                    let (mut found, tokens) = analyze_and_tokenize(file, &options.rules, true);
+                    aura_analysis::drop_for_path(&path.to_string_lossy(), &mut found);
                     (tokens.unwrap_or_default(), found)
                 } else {
                     (tokenize(file), Vec::new())

@@ -44,6 +44,7 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         // of the same document (rare) starts from nothing rather than wait.
         let mut chunks = state.analyses.chunks.remove(&task_key).map(|(_, c)| c).unwrap_or_default();
         let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules, Some(&mut chunks));
+        aura_analysis::drop_for_path(&task_key, &mut analysis.diagnostics);
         tracing::debug!(uri = %task_key, last = ?chunks.last_run(), "chunks reused, walked");
         state.analyses.keep_chunks(&task_key, chunks, snapshot.text.len_bytes());
         if let (Some(tokens), Some(language)) = (analysis.tokens.take(), snapshot.language) {
@@ -152,7 +153,8 @@ pub(crate) fn analysis(
         Some(diagnostics) => (snapshot.tree(), diagnostics),
         None => {
             let (settings, _) = aura_analysis::RuleSettings::from_config(&config.rules);
-            let analysis = aura_ide::analyse_snapshot(snapshot, &settings, None);
+            let mut analysis = aura_ide::analyse_snapshot(snapshot, &settings, None);
+            aura_analysis::drop_for_path(key, &mut analysis.diagnostics);
             (analysis.tree, Arc::new(analysis.diagnostics))
         }
     }

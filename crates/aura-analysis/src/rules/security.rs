@@ -53,6 +53,82 @@ fn strip_quotes(s: &str) -> &str {
     s.trim_matches(['"', '\'', '`'])
 }
 
+/// Expressions that read what a request, a user at a prompt or the command
+/// line supplies, per language: where injection starts. The environment is
+/// left out: it is the configuration of whoever runs the program
+/// (`THOR_DIFF`, `EDITOR`), not an attacker's input.
+fn input_sources(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "python" => &[
+            "input(", "request.", "sys.argv", "sys.stdin", ".args.get(", ".form[",
+            ".form.get(", ".GET[", ".GET.get(", ".POST[", ".POST.get(", "query_params",         ],
+        "javascript" | "typescript" | "tsx" => &[
+            "req.", "request.", "process.argv", "location.", "document.", "ctx.query",
+            "ctx.params", "event.data", "searchParams", "prompt(",
+        ],
+        "php" => &["$_GET", "$_POST", "$_REQUEST", "$_COOKIE", "$_SERVER", "$_FILES", "php://input"],
+        "ruby" => &["params[", "params.", "ARGV", "gets", "request.", "cookies[", ],
+        "java" => &[
+            "getParameter(", "getHeader(", "getQueryString(", "getInputStream(", "getReader(", "readLine(", "args[",
+        ],
+        "go" => &[".URL.", ".Form", "FormValue(", "os.Args", ".Body", ".Query()", "PostFormValue("],
+        "csharp" => &["Request.", "Console.ReadLine", "args[", "Query["],
+        "c" | "cpp" => &["argv[", "getenv(", "fgets(", "scanf(", "gets(", "recv(", "read("],
+        "bash" => &["$QUERY_STRING", "${QUERY_STRING", "$HTTP_", "${HTTP_"],
+        _ => &[],
+    }
+}
+
+/// The input source that reaches `node`: named in its text, or in the value
+/// last assigned, earlier in the same function, to a name it uses (one step
+/// of data flow, read from the text).
+fn input_reaching(cx: &Context<'_>, node: Node<'_>) -> Option<&'static str> {
+    let sources = input_sources(cx.lang());
+    let text = cx.text(node);
+    if let Some(s) = sources.iter().find(|s| text.contains(**s)) {
+        return Some(s);
+    }
+    let mut scope = node;
+    while let Some(p) = scope.parent() {
+        scope = p;
+        let k = p.kind();
+        if k.contains("function") || k.contains("method") || k == "lambda" || k.ends_with("_item") {
+            break;
+        }
+    }
+    let before = cx.file.text.byte_slice(scope.start_byte()..node.start_byte().max(scope.start_byte())).to_string();
+    let names: std::collections::HashSet<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| w.len() > 1 && !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    before.lines().rev().find_map(|line| {
+        let (left, right) = line.split_once('=')?;
+        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+            return None;
+        }
+        let target = left.trim().trim_end_matches(':').rsplit([' ', '\t', '(', ',']).next()?;
+        if !names.contains(target) {
+            return None;
+        }
+        sources.iter().find(|s| right.contains(**s)).copied()
+    })
+}
+
+/// A finding on a call that is dangerous only with untrusted input: a
+/// warning when an input source reaches it (and the message names it),
+/// information otherwise. Maintainers deliberately `eval` their own
+/// templates and run their own commands; Tricorder's bar says only the first
+/// earns a warning.
+fn by_flow(cx: &Context<'_>, node: Node<'_>, d: Diagnostic) -> Diagnostic {
+    match input_reaching(cx, node) {
+        Some(source) => {
+            let message = format!("{} (input from `{}` reaches it)", d.message, source.trim_end_matches(['(', '[', '.']));
+            Diagnostic { message, ..d }
+        }
+        None => Diagnostic { severity: Severity::Info, ..d },
+    }
+}
+
 pub(super) const SECRETS: Rule = Rule {
     info: info(
         "AUR301",
@@ -145,12 +221,13 @@ pub(super) const EVAL: Rule = Rule {
             if targets.contains(&name.as_str())
                 && arguments(call).iter().any(|a| !is_constant_string(*a, cx.lang()))
             {
-                out.push(Diagnostic::new(
+                let d = Diagnostic::new(
                     "AUR302",
                     Severity::Warning,
                     format!("`{name}` runs code built at run time; an attacker who controls it controls the program"),
                     call.byte_range(),
-                ));
+                );
+                out.push(by_flow(cx, call, d));
             }
         }
     },
@@ -269,14 +346,13 @@ pub(super) const SQL_INJECTION: Rule = Rule {
                     break;
                 }
                 if is_built_string(cx, *arg) && mentions_sql(&sql) {
-                    out.push(Diagnostic::new(
+                    let d = Diagnostic::new(
                         "AUR303",
                         Severity::Warning,
-                        format!(
-                            "SQL passed to `{name}` is built from strings at run time; use query parameters"
-                        ),
+                        format!("SQL passed to `{name}` is built from strings at run time; use query parameters"),
                         arg.byte_range(),
-                    ));
+                    );
+                    out.push(by_flow(cx, *arg, d));
                     break;
                 }
             }
@@ -336,12 +412,13 @@ pub(super) const SHELL_INJECTION: Rule = Rule {
                 _ => false,
             };
             if flagged {
-                out.push(Diagnostic::new(
+                let d = Diagnostic::new(
                     "AUR304",
                     Severity::Warning,
                     format!("`{name}` runs a shell command built from variables; pass an argument list instead"),
                     call.byte_range(),
-                ));
+                );
+                out.push(by_flow(cx, call, d));
             }
         }
     },
@@ -537,9 +614,13 @@ pub(super) const TLS_DISABLED: Rule = Rule {
                     _ => squashed == *pattern,
                 };
                 if hit {
+                    // Under an `if`, verification is off because a setting asks
+                    // for it (`ssl=False`, `--insecure`): a choice the caller
+                    // made, worth knowing, not certainly wrong.
+                    let severity = if under_condition(node) { Severity::Info } else { Severity::Error };
                     out.push(Diagnostic::new(
                         "AUR307",
-                        Severity::Error,
+                        severity,
                         "TLS verification is disabled: anyone on the network can read and change this traffic",
                         node.byte_range(),
                     ));
@@ -563,6 +644,53 @@ pub(super) const TLS_DISABLED: Rule = Rule {
         }
     },
 };
+
+/// Whether `node` runs only on one branch of a condition within its
+/// function: inside an `if`/`else`/`case`, or after a guard clause (an `if`
+/// earlier in the same block that returns, as in `if verified: return
+/// default_context()`).
+fn under_condition(node: Node<'_>) -> bool {
+    let mut statement = node;
+    while let Some(p) = statement.parent() {
+        if p.kind().contains("block") || p.kind() == "module" || p.kind().contains("body") {
+            break;
+        }
+        statement = p;
+    }
+    let mut before = statement.prev_named_sibling();
+    while let Some(b) = before {
+        if b.kind().starts_with("if") {
+            let mut cursor = b.walk();
+            let mut stack = vec![b];
+            let mut returns = false;
+            while let Some(n) = stack.pop() {
+                if matches!(n.kind(), "return_statement" | "raise_statement" | "throw_statement") {
+                    returns = true;
+                    break;
+                }
+                stack.extend(n.named_children(&mut cursor).collect::<Vec<_>>());
+            }
+            if returns {
+                return true;
+            }
+        }
+        before = b.prev_named_sibling();
+    }
+    let mut at = node.parent();
+    while let Some(p) = at {
+        let k = p.kind();
+        if k.starts_with("if_") || k.contains("conditional") || k.starts_with("else") || k.starts_with("elif")
+            || k == "ternary_expression" || k.starts_with("case") || k.starts_with("switch")
+        {
+            return true;
+        }
+        if k.contains("function") || k.contains("method") || k == "lambda" {
+            return false;
+        }
+        at = p.parent();
+    }
+    false
+}
 
 pub(super) const DESERIALISATION: Rule = Rule {
     info: info(
@@ -642,7 +770,7 @@ pub(super) const DESERIALISATION: Rule = Rule {
                 _ => None,
             };
             if let Some(message) = message {
-                out.push(Diagnostic::new("AUR308", Severity::Warning, message, call.byte_range()));
+                out.push(by_flow(cx, call, Diagnostic::new("AUR308", Severity::Warning, message, call.byte_range())));
             }
         }
     },

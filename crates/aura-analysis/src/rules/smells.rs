@@ -38,12 +38,34 @@ fn has_comment(node: Node<'_>) -> bool {
     found
 }
 
+/// Whether an empty handler says it is on purpose: its variable is named so
+/// (`ignore`, `ignored`, `_`, `_err`, `expected`, `cannotHappen`).
+fn says_it_is_deliberate(cx: &super::Context<'_>, handler: Node<'_>) -> bool {
+    let text = cx.text(handler);
+    let head = text.lines().next().unwrap_or("");
+    let named = |w: &str| {
+        let w = w.trim_start_matches('$');
+        w.starts_with('_') || w.to_ascii_lowercase().starts_with("ignore") || w == "expected" || w == "cannotHappen"
+    };
+    // `catch (Type name)`, `catch (name)`, `except E as name`: the last word
+    // of the parentheses, or after `as`.
+    let declared = match (head.split_once('('), head.split_once(" as ")) {
+        (_, Some((_, after))) => after,
+        (Some((_, inside)), None) => inside.split(')').next().unwrap_or(""),
+        (None, None) => "",
+    };
+    let variable = declared
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .rfind(|w| !w.is_empty());
+    variable.is_some_and(named)
+}
+
 pub(super) const EMPTY_CATCH: Rule = Rule {
     info: info(
         "AUR201",
         "empty-catch",
         "an exception handler that does nothing and says nothing about why",
-        Severity::Warning,
+        Severity::Info,
         true,
         include_str!("docs/AUR201.md"),
         None,
@@ -78,12 +100,12 @@ pub(super) const EMPTY_CATCH: Rule = Rule {
                 (_, Some(block)) => statements(block).is_empty() && !has_comment(block),
                 (_, None) => false,
             };
-            if empty {
+            if empty && !says_it_is_deliberate(cx, handler) {
                 let start = handler.start_byte();
                 let keyword_end = handler.child(0).map_or(start, |k| k.end_byte());
                 out.push(Diagnostic::new(
                     "AUR201",
-                    Severity::Warning,
+                    Severity::Info,
                     "exception handler does nothing; handle the error, log it, or say why it is safe to ignore",
                     start..keyword_end,
                 ));
@@ -118,6 +140,7 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                         .any(|st| st.kind() == "raise_statement" && st.named_child_count() == 0)
                 };
                 if caught.is_empty() && !reraises() {
+                    // The one broad handler ruff's defaults also flag (E722).
                     out.push(
                         Diagnostic::new(
                             "AUR202",
@@ -136,7 +159,7 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                     if !body.contains("raise") {
                         out.push(Diagnostic::new(
                             "AUR202",
-                            Severity::Warning,
+                            Severity::Info,
                             "`except BaseException` without re-raising swallows KeyboardInterrupt and SystemExit",
                             caught[0].byte_range(),
                         ));
@@ -157,10 +180,27 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                         })
                     })
                 };
-                if cx.text(handler) == "Throwable" && !rethrows() {
+                // A handler that passes the error on (`completeThrowable(ex)`,
+                // `exc = x`) handles it; only one that drops it is reported.
+                let uses_it = || {
+                    let clause = handler.parent().and_then(|p| p.parent()).filter(|c| c.kind() == "catch_clause");
+                    let name = handler.next_named_sibling().map(|n| cx.text(n)).unwrap_or_default();
+                    let body = clause.and_then(|c| c.child_by_field_name("body")).map(|b| cx.text(b));
+                    !name.is_empty()
+                        && body.is_some_and(|b| {
+                            b.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == name)
+                        })
+                };
+                let deliberate = || {
+                    handler.next_named_sibling().is_some_and(|n| {
+                        let n = cx.text(n).to_ascii_lowercase();
+                        n.starts_with("ignore") || n.starts_with('_')
+                    })
+                };
+                if cx.text(handler) == "Throwable" && !rethrows() && !uses_it() && !deliberate() {
                     out.push(Diagnostic::new(
                         "AUR202",
-                        Severity::Warning,
+                        Severity::Info,
                         "catching `Throwable` also catches `Error`s such as OutOfMemoryError",
                         handler.byte_range(),
                     ));
@@ -174,7 +214,7 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                     let keyword = handler.child(0).map_or(handler.byte_range(), |k| k.byte_range());
                     out.push(Diagnostic::new(
                         "AUR202",
-                        Severity::Warning,
+                        Severity::Info,
                         "a bare `catch` catches every exception, including ones you cannot handle",
                         keyword,
                     ));
@@ -212,6 +252,11 @@ pub(super) const UNREACHABLE: Rule = Rule {
             _ => return,
         };
         for block in cx.nodes(blocks) {
+            // A block the parser could not read (an unexpanded macro such as
+            // `ASSERT_DEATH(...; return, "")`) says nothing about control flow.
+            if block.has_error() {
+                continue;
+            }
             let stmts = statements(block);
             let Some(jump) = stmts.iter().position(|s| is_jump(s.kind())) else { continue };
             // A label is a goto target (a `case`, a switch's): what follows it is
@@ -304,6 +349,13 @@ pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
             _ => return,
         };
         for node in cx.nodes(ifs) {
+            // The last link of an else-if chain (`else if (c == OCTAL) f(GROUP);
+            // else f(GROUP);`) lists a case on purpose; a lone if/else is the smell.
+            if node.parent().is_some_and(|p| {
+                p.kind() == "else_clause" || p.kind().starts_with("if_") && p.child_by_field_name("alternative") == Some(node)
+            }) {
+                continue;
+            }
             let consequence =
                 node.child_by_field_name("consequence").or_else(|| node.child_by_field_name("body"));
             let Some(alternative) = node.child_by_field_name("alternative") else { continue };
@@ -438,7 +490,15 @@ pub(super) const SELF_ASSIGNMENT: Rule = Rule {
                 && node.parent().is_some_and(|p| {
                     matches!(p.kind(), "initializer_expression" | "anonymous_object_creation_expression")
                 });
-            if in_class_body || initialiser {
+            // `err.stack = err.stack` runs a setter on purpose (V8 materialises
+            // the stack); on `self`/`this` it is the constructor typo
+            // `self.name = self.name` for `self.name = name`.
+            let member_of_other = left.kind() != "identifier" && left.kind() != "variable_name" && {
+                let receiver = cx.text(left);
+                let receiver = receiver.split(['.', '-']).next().unwrap_or("");
+                !matches!(receiver, "self" | "this" | "$this" | "@")
+            };
+            if in_class_body || initialiser || member_of_other {
                 continue;
             }
             if squash(&cx.text(left)) == squash(&cx.text(right)) {
@@ -648,7 +708,7 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
         "AUR207",
         "shadowed-builtin",
         "a Python variable, parameter or function named like a builtin",
-        Severity::Warning,
+        Severity::Info,
         true,
         include_str!("docs/AUR207.md"),
         None,
@@ -668,7 +728,7 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
             let name = cx.text(node);
             out.push(Diagnostic::new(
                 "AUR207",
-                Severity::Warning,
+                Severity::Info,
                 format!("{what} `{name}` shadows the builtin of the same name"),
                 node.byte_range(),
             ));

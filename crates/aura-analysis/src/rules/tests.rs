@@ -9,7 +9,7 @@ use aura_config::RulesConfig;
 use aura_syntax::{parse, registry, Rope};
 
 use super::*;
-use crate::{all_rules, analyze_with, metrics};
+use crate::{all_rules, analyze_with, metrics, Severity};
 
 fn all_enabled() -> RuleSettings {
     RuleSettings::from_config(&RulesConfig { select: vec!["ALL".into()], ..RulesConfig::default() }).0
@@ -263,4 +263,43 @@ fn suppression_edit_silences_the_diagnostic() {
         assert!(!after.iter().any(|x| x.code == d.code), "{fixed}");
     }
     let _ = metrics::compute;
+}
+
+/// Injection rules warn when user input reaches the call and only inform
+/// when nothing says where the value comes from; TLS switched off behind a
+/// setting informs, switched off outright is an error.
+#[test]
+fn security_severity_follows_the_flow_of_input() {
+    let settings = all_enabled();
+    let source = "import os, ssl\n\
+def handler(request):\n    cmd = request.args.get('cmd')\n    os.system('ls ' + cmd)\n\n\
+def build(target):\n    os.system('make ' + target)\n\n\
+def context(verified):\n    ctx = ssl.create_default_context()\n    if not verified:\n        ctx.check_hostname = False\n    return ctx\n\n\
+def always():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = False\n\n\
+def guarded(verified):\n    if verified:\n        return ssl.create_default_context()\n    ctx = ssl.SSLContext()\n    ctx.check_hostname = False\n    return ctx\n";
+    let found = diagnostics(Path::new("app.py"), source, &settings);
+    let rope = Rope::from_str(source);
+    let at = |code: &str, line: usize| {
+        found
+            .iter()
+            .find(|d| d.code == code && rope.byte_to_line(d.range.start) + 1 == line)
+            .unwrap_or_else(|| panic!("{code} at line {line}: {found:?}"))
+    };
+    assert_eq!(at("AUR304", 4).severity, Severity::Warning);
+    assert!(at("AUR304", 4).message.contains("input from `request`"), "{}", at("AUR304", 4).message);
+    assert_eq!(at("AUR304", 7).severity, Severity::Info);
+    assert_eq!(at("AUR307", 12).severity, Severity::Info);
+    assert_eq!(at("AUR307", 17).severity, Severity::Error);
+    assert_eq!(at("AUR307", 23).severity, Severity::Info, "after a guard clause");
+}
+
+#[test]
+fn security_rules_do_not_apply_to_test_code() {
+    let settings = all_enabled();
+    let source = "import pickle\nimport ssl\n\ndef test_roundtrip(x):\n    assert pickle.loads(pickle.dumps(x)) == x\n    ssl._create_unverified_context()\n";
+    for (path, kept) in [("tests/test_codec.py", false), ("src/codec.py", true)] {
+        let mut found = diagnostics(Path::new(path), source, &settings);
+        crate::drop_for_path(path, &mut found);
+        assert_eq!(found.iter().any(|d| d.code.starts_with("AUR3")), kept, "{path}: {found:?}");
+    }
 }

@@ -1,2 +1,4 @@
 try { go(); } catch (e) {} // want: AUR201
 try { go(); } catch (e) { report(e); }
+try { load(); } catch (_err) {}
+try { load(); } catch (ignored) {}
