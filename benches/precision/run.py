@@ -4,8 +4,8 @@
   benches/precision/run.py                 fetch the corpus if needed, run `aura check` with
                                            defaults on every project, print findings per rule
                                            and per kLOC, and score the judged sample
-  benches/precision/run.py --sample        also (re)write sample.tsv: a seeded sample per rule of
-                                           the findings at warning or error, for judging
+  benches/precision/run.py --sample        also (re)write sample.tsv: a seeded sample per rule and
+                                           severity (hints left out), for judging
   benches/precision/run.py --json OUT      also write the raw figures as JSON
   --aura PATH                              the binary (default target/release/aura)
 
@@ -82,15 +82,16 @@ def source_line(path, line):
 
 
 def draw_sample(findings):
-    """Up to PER_RULE findings per rule at warning or error, seeded, in key order."""
+    """Up to PER_RULE findings per rule and severity (hints left out), seeded, in key order."""
     by_rule = collections.defaultdict(list)
     for f in findings:
-        if f["severity"] in ("error", "warning"):
-            by_rule[f["code"]].append(f)
-    rng = random.Random(SEED)
+        if f["severity"] in ("error", "warning", "info"):
+            by_rule[(f["code"], f["severity"])].append(f)
     sample = []
-    for code in sorted(by_rule):
-        pool = sorted(by_rule[code], key=lambda f: f["key"])
+    for code, severity in sorted(by_rule):
+        # A generator per rule: a change in one rule's findings leaves the others' samples alone.
+        rng = random.Random(f"{SEED}:{code}:{severity}")
+        pool = sorted(by_rule[(code, severity)], key=lambda f: f["key"])
         sample += rng.sample(pool, min(PER_RULE, len(pool)))
     return sample
 
@@ -140,27 +141,33 @@ def main():
     table = collections.defaultdict(collections.Counter)
     for f in sample:
         verdict = labels.get(f["key"], ("unjudged", ""))[0]
-        table[f["code"]][verdict] += 1
-    print(f"\nprecision on the judged sample (seed {SEED}, up to {PER_RULE} per rule at warning or error)")
-    print(f"{'rule':8} {'sampled':>7} {'TP':>4} {'DEB':>4} {'FP':>4} {'unjudged':>8} {'FP%':>6} {'TP%':>6} bar")
+        table[(f["code"], f["severity"])][verdict] += 1
+    print(f"\nprecision on the judged sample (seed {SEED}, up to {PER_RULE} per rule and severity; "
+          "the bar applies at warning and error)")
+    print(f"{'rule':8} {'severity':8} {'sampled':>7} {'TP':>4} {'DEB':>4} {'FP':>4} {'unjudged':>8} "
+          f"{'FP%':>6} {'TP%':>6} bar")
     failing_bar = []
-    for code in sorted(table):
-        c = table[code]
+    for code, sev in sorted(table):
+        c = table[(code, sev)]
         judged = c["TP"] + c["DEB"] + c["FP"]
         fp = 100 * c["FP"] / judged if judged else float("nan")
         tp = 100 * c["TP"] / judged if judged else float("nan")
         ok = judged > 0 and c["unjudged"] == 0 and fp < 10 and tp >= 50
-        if not ok:
-            failing_bar.append(code)
-        print(f"{code:8} {sum(c.values()):7} {c['TP']:4} {c['DEB']:4} {c['FP']:4} {c['unjudged']:8} "
-              f"{fp:6.1f} {tp:6.1f} {'ok' if ok else 'FAIL'}")
-    print(f"rules below the bar: {', '.join(failing_bar) or 'none'}")
+        if sev not in ("error", "warning"):
+            verdict = "-"
+        else:
+            verdict = "ok" if ok else "FAIL"
+            if not ok:
+                failing_bar.append(code)
+        print(f"{code:8} {sev:8} {sum(c.values()):7} {c['TP']:4} {c['DEB']:4} {c['FP']:4} {c['unjudged']:8} "
+              f"{fp:6.1f} {tp:6.1f} {verdict}")
+    print(f"rules at warning or error below the bar: {', '.join(failing_bar) or 'none'}")
 
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"lines": lines, "findings": len(everything), "loud": loud,
                        "by_rule": {f"{c}:{s}": n for (c, s), n in by_rule.items()},
-                       "projects": per_project, "precision": table}, out, indent=1)
+                       "projects": per_project, "precision": {f"{c}:{s}": v for (c, s), v in table.items()}}, out, indent=1)
 
 
 if __name__ == "__main__":

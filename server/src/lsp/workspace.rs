@@ -89,7 +89,7 @@ impl Workspace {
         rules: &RuleSettings,
     ) -> Vec<Diagnostic> {
         // Tests repeat themselves on purpose: neither reported nor a copy's source.
-        if clones::is_test_path(key) {
+        if clones::left_out(key) {
             return Vec::new();
         }
         if let Ok(mut index) = self.clones.write() {
@@ -118,7 +118,7 @@ impl Workspace {
         let Ok(mut index) = self.clones.write() else { return };
         match scanned {
             Some(file) => {
-                if !clones::is_test_path(key) {
+                if !clones::left_out(key) {
                     index.insert(key, file.tokens);
                 }
                 if keep_diagnostics {
@@ -204,7 +204,7 @@ pub(crate) async fn scan(state: State) {
             for path in &batch {
                 let Some(Ok(file)) = scan_file(path, &options, keep_diagnostics) else { continue };
                 let Some(key) = key_for(path) else { continue };
-                if let Some(index) = local.as_mut().filter(|_| !clones::is_test_path(&key)) {
+                if let Some(index) = local.as_mut().filter(|_| !clones::left_out(&key)) {
                     index.insert(&key, file.tokens);
                 }
                 if keep_diagnostics {

@@ -489,6 +489,12 @@ pub fn later_copies(key: &str, clones: Vec<Clone>) -> Vec<Clone> {
     clones.into_iter().filter(|c| (key, c.lines.0) > (c.other.as_str(), c.other_lines.0)).collect()
 }
 
+/// Whether the duplicate rules leave a file out: test code, and type stubs
+/// (`.pyi`, `.d.ts`), whose overloads repeat a signature by necessity.
+pub fn left_out(path: &str) -> bool {
+    path.ends_with(".pyi") || path.ends_with(".d.ts") || is_test_path(path)
+}
+
 /// Whether a path is test code (`tests/`, `test_x.py`, `x_test.go`,
 /// `x.spec.ts`, `XTest.java`, `x_spec.rb`, ...): tests repeat their
 /// arrange/act/assert on purpose, so the duplicate rules leave them out.

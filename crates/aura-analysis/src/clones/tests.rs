@@ -357,3 +357,12 @@ fn sync_async_and_wrapper_twins_are_deliberate() {
     let same_name_two_files = "def parse(x):\n    a\n";
     assert!(!deliberate_twins(same_name_two_files, (1, 1), same_name_two_files, (1, 1)));
 }
+
+#[test]
+fn type_stubs_and_tests_are_left_out_of_duplicates() {
+    assert!(left_out("src/attr/__init__.pyi"));
+    assert!(left_out("types/index.d.ts"));
+    assert!(left_out("tests/test_x.py"));
+    assert!(!left_out("src/attr/_make.py"));
+    assert!(!left_out("src/index.ts"));
+}

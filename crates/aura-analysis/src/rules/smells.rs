@@ -89,7 +89,21 @@ pub(super) const EMPTY_CATCH: Rule = Rule {
                         continue;
                     };
                     let stmts = statements(block);
-                    !has_comment(block)
+                    // EAFP: `except KeyError: pass` around one lookup is Python's
+                    // idiom; only a handler that swallows everything is the smell.
+                    let caught: Vec<Node<'_>> =
+                        statements(handler).into_iter().filter(|c| c.kind() != "block").collect();
+                    let broad = caught.is_empty()
+                        || caught.iter().any(|c| {
+                            let t = cx.text(*c);
+                            let t = t.split(" as ").next().unwrap_or("").trim();
+                            matches!(t, "Exception" | "BaseException")
+                        });
+                    // A comment on the `pass` line explains it (`pass  # already deleted`).
+                    let explained = cx.text(block).contains('#');
+                    broad
+                        && !explained
+                        && !has_comment(block)
                         && !has_comment(handler)
                         && !stmts.is_empty()
                         && stmts.iter().all(|s| s.kind() == "pass_statement" || cx.text(*s) == "...")
@@ -97,7 +111,15 @@ pub(super) const EMPTY_CATCH: Rule = Rule {
                 ("ruby", body) => {
                     body.is_none_or(|b| statements(b).is_empty() && !has_comment(b)) && !has_comment(handler)
                 }
-                (_, Some(block)) => statements(block).is_empty() && !has_comment(block),
+                (_, Some(block)) => {
+                    // `catch (IOException x) {}    // no zip64 end`: a comment after
+                    // the empty block, on its line, explains it.
+                    let line = cx.file.text.byte_to_line(block.end_byte().min(cx.file.text.len_bytes()));
+                    let line_end = cx.file.text.line_to_byte(line) + aura_syntax::line_content_len(cx.file.text, line);
+                    let after = cx.file.text.byte_slice(block.end_byte().min(line_end)..line_end).to_string();
+                    let explained = after.contains("//") || after.contains("/*") || after.contains('#');
+                    statements(block).is_empty() && !has_comment(block) && !explained
+                }
                 (_, None) => false,
             };
             if empty && !says_it_is_deliberate(cx, handler) {
@@ -210,7 +232,11 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
         "csharp" => {
             for handler in cx.nodes(&["catch_clause"]) {
                 let declares = statements(handler).iter().any(|c| c.kind() == "catch_declaration");
-                if !declares {
+                // `catch { cleanup(); throw; }` releases and rethrows: nothing is swallowed.
+                let rethrows = handler.child_by_field_name("body").is_some_and(|b| {
+                    statements(b).iter().any(|st| st.kind() == "throw_statement" && squash(&cx.text(*st)) == "throw;")
+                });
+                if !declares && !rethrows {
                     let keyword = handler.child(0).map_or(handler.byte_range(), |k| k.byte_range());
                     out.push(Diagnostic::new(
                         "AUR202",
@@ -738,20 +764,8 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
             if let Some(name) = def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class_scope(def)) {
                 report(name, "function");
             }
-            if let Some(params) = def.child_by_field_name("parameters") {
-                let mut cursor = params.walk();
-                for param in params.named_children(&mut cursor) {
-                    let name = match param.kind() {
-                        "identifier" => Some(param),
-                        "typed_parameter" => param.named_child(0).filter(|n| n.kind() == "identifier"),
-                        "default_parameter" | "typed_default_parameter" => param.child_by_field_name("name"),
-                        _ => None,
-                    };
-                    if let Some(name) = name.filter(|n| is_builtin(*n)) {
-                        report(name, "parameter");
-                    }
-                }
-            }
+            // Parameters are not reported: `type=`, `id=`, `filter=` are keyword
+            // arguments of public APIs, which renaming would break.
         }
         for assignment in cx.nodes(&["assignment"]) {
             if let Some(left) = assignment

@@ -1,5 +1,9 @@
-def total(list):  # want: AUR207
-    return sum(list)
+def list():  # want: AUR207
+    return []
+
+
+def total(items, type=None, id=None):
+    return sum(items)
 
 
 id = 5  # want: AUR207
