@@ -626,9 +626,7 @@ pub(super) const NONE_COMPARISON: Rule = Rule {
                     Diagnostic::new(
                         "AUR206",
                         Severity::Warning,
-                        format!(
-                            "`{op_text} null` also matches undefined; use `{strict}` to say which you mean"
-                        ),
+                        format!("loose `{op_text} null` also matches 0, \"\", \"0\" and []; use `{strict}` to mean null"),
                         node.byte_range(),
                     )
                     .with_fix(Fix {

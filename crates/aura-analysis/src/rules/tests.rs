@@ -303,3 +303,32 @@ fn security_rules_do_not_apply_to_test_code() {
         assert_eq!(found.iter().any(|d| d.code.starts_with("AUR3")), kept, "{path}: {found:?}");
     }
 }
+
+/// What every rule says and offers, on its fixtures: the message, the
+/// severity and each fix's title and edits, one line per finding, so a change
+/// in any rule's wording or fix shows up in review.
+#[test]
+fn every_rule_message_and_fix_on_its_fixtures() {
+    let settings = all_enabled();
+    let mut report = String::new();
+    for path in fixture_files("rules") {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let code = stem.split(['_', '.']).next().unwrap().to_owned();
+        let source = std::fs::read_to_string(&path).unwrap();
+        let rope = Rope::from_str(&source);
+        for d in diagnostics(&path, &source, &settings).iter().filter(|d| d.code == code) {
+            let line = rope.byte_to_line(d.range.start) + 1;
+            let name = path.file_name().unwrap().to_string_lossy();
+            report.push_str(&format!("{name}:{line} {} {:?}: {}\n", d.code, d.severity, d.message));
+            for fix in &d.fixes {
+                let edits: Vec<String> = fix
+                    .edits
+                    .iter()
+                    .map(|(r, text)| format!("{:?} -> {text:?}", rope.byte_slice(r.clone()).to_string()))
+                    .collect();
+                report.push_str(&format!("    fix ({:?}) {}: {}\n", fix.applicability, fix.title, edits.join(", ")));
+            }
+        }
+    }
+    insta::assert_snapshot!(report);
+}
