@@ -61,7 +61,9 @@ pub fn check_in(language: &str, tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
             .filter(|(_, node)| !preprocessor_explains(*node, text, language))
             .map(|(d, _)| d)
             .collect(),
-        "csharp" => found.into_iter().filter(|(_, node)| !directive_nearby(*node, text)).map(|(d, _)| d).collect(),
+        "csharp" => {
+            found.into_iter().filter(|(_, node)| !directive_nearby(*node, text)).map(|(d, _)| d).collect()
+        }
         "bash" => found
             .into_iter()
             .filter(|(d, node)| !bash_grammar_gap(*node, d.range.start, text))
@@ -111,7 +113,9 @@ fn bash_grammar_gap(node: Node, reported_at: usize, text: &Rope) -> bool {
         let line = text.line(l).to_string();
         let bytes = line.as_bytes();
         let extglob = bytes.windows(2).enumerate().any(|(i, w)| {
-            matches!(w[0], b'@' | b'!' | b'?' | b'+' | b'*') && w[1] == b'(' && (i == 0 || bytes[i - 1] != b'$')
+            matches!(w[0], b'@' | b'!' | b'?' | b'+' | b'*')
+                && w[1] == b'('
+                && (i == 0 || bytes[i - 1] != b'$')
         });
         extglob || line.contains("${") && (line.contains("-}") || line.contains("\\}"))
     })
@@ -255,16 +259,49 @@ fn macro_evidence(line: &str, language: &str) -> bool {
         return true;
     }
     const EXTENSIONS: &[&str] = &[
-        "va_arg", "offsetof", "__attribute__", "__declspec", "_Pragma", "__asm", "asm(", "__extension__",
-        "_Generic", "__typeof", "typeof(", "_Static_assert", "__inline", "__restrict",
+        "va_arg",
+        "offsetof",
+        "__attribute__",
+        "__declspec",
+        "_Pragma",
+        "__asm",
+        "asm(",
+        "__extension__",
+        "_Generic",
+        "__typeof",
+        "typeof(",
+        "_Static_assert",
+        "__inline",
+        "__restrict",
     ];
     if EXTENSIONS.iter().any(|e| code.contains(e)) {
         return true;
     }
     const CPP: &[&str] = &[
-        "operator", "decltype", "->*", ".*", "template", "typename", "friend ", "= delete", "= default",
-        "noexcept", "requires", "concept ", "[[", "co_await", "co_return", "co_yield", "alignas", "...",
-        "<<<", "::template", "constexpr", "consteval", "explicit(", "static_assert",
+        "operator",
+        "decltype",
+        "->*",
+        ".*",
+        "template",
+        "typename",
+        "friend ",
+        "= delete",
+        "= default",
+        "noexcept",
+        "requires",
+        "concept ",
+        "[[",
+        "co_await",
+        "co_return",
+        "co_yield",
+        "alignas",
+        "...",
+        "<<<",
+        "::template",
+        "constexpr",
+        "consteval",
+        "explicit(",
+        "static_assert",
         // `new const T*[n]`: valid C++ that tree-sitter-cpp 0.23 does not parse.
         "new const",
     ];

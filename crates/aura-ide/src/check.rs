@@ -172,7 +172,9 @@ pub fn collect_files(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<(P
         let walker = ignore::WalkBuilder::new(path)
             .require_git(false)
             .overrides(overrides)
-            .filter_entry(|e| !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "testdata"))
+            .filter_entry(|e| {
+                !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "testdata")
+            })
             .build();
         for entry in walker.flatten() {
             if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -302,7 +304,8 @@ fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rul
     if let Ok(text) = std::fs::read_to_string(&file.report.path) {
         let mut others: HashMap<String, Option<String>> = HashMap::new();
         clones.retain(|c| {
-            let other = others.entry(c.other.clone()).or_insert_with(|| std::fs::read_to_string(&c.other).ok());
+            let other =
+                others.entry(c.other.clone()).or_insert_with(|| std::fs::read_to_string(&c.other).ok());
             !other.as_deref().is_some_and(|o| deliberate_twins(&text, c.lines, o, c.other_lines))
         });
     }
@@ -392,7 +395,8 @@ pub fn is_template(text: &str, language: &Language) -> bool {
                 && line.match_indices("{{ ").any(|(at, _)| {
                     // Inside quotes it is text for another tool (`--format '{{ title }}'`).
                     let before = &line[..at];
-                    let quoted = before.matches('\'').count() % 2 == 1 || before.matches('"').count() % 2 == 1;
+                    let quoted =
+                        before.matches('\'').count() % 2 == 1 || before.matches('"').count() % 2 == 1;
                     !quoted
                         && line[at + 3..].split_once(" }}").is_some_and(|(name, _)| {
                             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

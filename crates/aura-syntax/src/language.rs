@@ -244,7 +244,10 @@ mod tests {
     fn text_names_the_language_before_the_extension() {
         let r = registry();
         let id = |p: &str, text: &str| r.for_text(Path::new(p), text).map(|l| l.id.as_str());
-        assert_eq!(id("completions/foo.py", "# foo(1) completion   -*- shell-script -*-\n_foo() { :; }\n"), Some("bash"));
+        assert_eq!(
+            id("completions/foo.py", "# foo(1) completion   -*- shell-script -*-\n_foo() { :; }\n"),
+            Some("bash")
+        );
         assert_eq!(id("x.h", "// -*- C++ -*-\nint f();\n"), Some("cpp"));
         assert_eq!(id("x.txt", "# vim: set ft=python :\nx = 1\n"), Some("python"));
         assert_eq!(id("gmock.h", "#include <vector>\nint f();\n"), Some("cpp"));

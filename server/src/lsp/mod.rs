@@ -383,9 +383,8 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let key = doc.uri.to_string();
         let path = doc.uri.to_file_path().unwrap_or_else(|_| PathBuf::from(doc.uri.path()));
-        let language = registry()
-            .by_language_id(&doc.language_id)
-            .or_else(|| registry().for_text(&path, &doc.text));
+        let language =
+            registry().by_language_id(&doc.language_id).or_else(|| registry().for_text(&path, &doc.text));
         self.state.docs.open(&key, doc.version, Document::new(&doc.text, language));
         tracing::debug!(uri = %key, language = language.map(|l| l.id.as_str()), "open");
         self.state.scheduler.schedule(&self.state, doc.uri);

@@ -524,7 +524,8 @@ pub fn is_test_path(path: &str) -> bool {
 /// (`ws_connect` / `_ws_connect`), which libraries keep apart on purpose.
 /// Read from the nearest function header above each copy.
 pub fn deliberate_twins(text: &str, lines: (u32, u32), other_text: &str, other_lines: (u32, u32)) -> bool {
-    let (Some(a), Some(b)) = (enclosing_function(text, lines.0), enclosing_function(other_text, other_lines.0))
+    let (Some(a), Some(b)) =
+        (enclosing_function(text, lines.0), enclosing_function(other_text, other_lines.0))
     else {
         return false;
     };
@@ -560,7 +561,10 @@ fn enclosing_function(text: &str, line: u32) -> Option<Header> {
         let mut words = l.trim_start().split(|c: char| c.is_whitespace() || c == '(' || c == '<');
         let mut is_async = false;
         let mut word = words.next()?;
-        while matches!(word, "pub" | "pub(crate)" | "export" | "static" | "private" | "public" | "protected" | "unsafe") {
+        while matches!(
+            word,
+            "pub" | "pub(crate)" | "export" | "static" | "private" | "public" | "protected" | "unsafe"
+        ) {
             word = words.next()?;
         }
         if word == "async" {

@@ -339,7 +339,14 @@ fn test_code_is_recognised_by_its_path() {
     ] {
         assert!(is_test_path(test), "{test}");
     }
-    for code in ["src/client.py", "lib/attest.py", "contest.go", "src/Test.java", "latest/x.rs", "protest_spec_helper.rb"] {
+    for code in [
+        "src/client.py",
+        "lib/attest.py",
+        "contest.go",
+        "src/Test.java",
+        "latest/x.rs",
+        "protest_spec_helper.rb",
+    ] {
         assert!(!is_test_path(code), "{code}");
     }
 }

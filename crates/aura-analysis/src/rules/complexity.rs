@@ -73,15 +73,21 @@ fn docstring_lines(cx: &Context<'_>, f: &FunctionMetrics) -> u32 {
 /// Parameters a caller does not pass one by one: Python's `self`/`cls`,
 /// `*args`, `**kwargs` and the bare `*` and `/` markers; Rust's `self`.
 fn implicit_params(cx: &Context<'_>, f: &FunctionMetrics) -> u32 {
-    let Some(params) = function_node(cx, f).and_then(|n| n.child_by_field_name("parameters")) else { return 0 };
+    let Some(params) = function_node(cx, f).and_then(|n| n.child_by_field_name("parameters")) else {
+        return 0;
+    };
     let mut cursor = params.walk();
     let implicit = params
         .named_children(&mut cursor)
         .enumerate()
         .filter(|(i, p)| match (cx.lang(), p.kind()) {
-            ("python", "list_splat_pattern" | "dictionary_splat_pattern" | "keyword_separator" | "positional_separator") => {
-                true
-            }
+            (
+                "python",
+                "list_splat_pattern"
+                | "dictionary_splat_pattern"
+                | "keyword_separator"
+                | "positional_separator",
+            ) => true,
             ("python", "identifier" | "typed_parameter") => {
                 *i == 0 && matches!(cx.text(*p).split(':').next().map(str::trim), Some("self" | "cls"))
             }
@@ -156,7 +162,8 @@ pub(super) const FUNCTION_LENGTH: Rule = Rule {
         let limit = cx.thresholds.function_lines;
         per_function(cx, out, "AUR104", Severity::Hint, |f| {
             // A docstring documents the function; it is not code to read through.
-            let sloc = if f.lines.sloc > limit { f.lines.sloc - docstring_lines(cx, f) } else { f.lines.sloc };
+            let sloc =
+                if f.lines.sloc > limit { f.lines.sloc - docstring_lines(cx, f) } else { f.lines.sloc };
             (sloc > limit).then(|| format!("`{}` has {sloc} source lines (limit {limit})", f.name))
         })
     },

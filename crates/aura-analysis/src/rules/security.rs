@@ -60,16 +60,41 @@ fn strip_quotes(s: &str) -> &str {
 fn input_sources(lang: &str) -> &'static [&'static str] {
     match lang {
         "python" => &[
-            "input(", "request.", "sys.argv", "sys.stdin", ".args.get(", ".form[",
-            ".form.get(", ".GET[", ".GET.get(", ".POST[", ".POST.get(", "query_params",         ],
+            "input(",
+            "request.",
+            "sys.argv",
+            "sys.stdin",
+            ".args.get(",
+            ".form[",
+            ".form.get(",
+            ".GET[",
+            ".GET.get(",
+            ".POST[",
+            ".POST.get(",
+            "query_params",
+        ],
         "javascript" | "typescript" | "tsx" => &[
-            "req.", "request.", "process.argv", "location.", "document.", "ctx.query",
-            "ctx.params", "event.data", "searchParams", "prompt(",
+            "req.",
+            "request.",
+            "process.argv",
+            "location.",
+            "document.",
+            "ctx.query",
+            "ctx.params",
+            "event.data",
+            "searchParams",
+            "prompt(",
         ],
         "php" => &["$_GET", "$_POST", "$_REQUEST", "$_COOKIE", "$_SERVER", "$_FILES", "php://input"],
-        "ruby" => &["params[", "params.", "ARGV", "gets", "request.", "cookies[", ],
+        "ruby" => &["params[", "params.", "ARGV", "gets", "request.", "cookies["],
         "java" => &[
-            "getParameter(", "getHeader(", "getQueryString(", "getInputStream(", "getReader(", "readLine(", "args[",
+            "getParameter(",
+            "getHeader(",
+            "getQueryString(",
+            "getInputStream(",
+            "getReader(",
+            "readLine(",
+            "args[",
         ],
         "go" => &[".URL.", ".Form", "FormValue(", "os.Args", ".Body", ".Query()", "PostFormValue("],
         "csharp" => &["Request.", "Console.ReadLine", "args[", "Query["],
@@ -96,7 +121,8 @@ fn input_reaching(cx: &Context<'_>, node: Node<'_>) -> Option<&'static str> {
             break;
         }
     }
-    let before = cx.file.text.byte_slice(scope.start_byte()..node.start_byte().max(scope.start_byte())).to_string();
+    let before =
+        cx.file.text.byte_slice(scope.start_byte()..node.start_byte().max(scope.start_byte())).to_string();
     let names: std::collections::HashSet<&str> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .filter(|w| w.len() > 1 && !w.starts_with(|c: char| c.is_ascii_digit()))
@@ -122,7 +148,11 @@ fn input_reaching(cx: &Context<'_>, node: Node<'_>) -> Option<&'static str> {
 fn by_flow(cx: &Context<'_>, node: Node<'_>, d: Diagnostic) -> Diagnostic {
     match input_reaching(cx, node) {
         Some(source) => {
-            let message = format!("{} (input from `{}` reaches it)", d.message, source.trim_end_matches(['(', '[', '.']));
+            let message = format!(
+                "{} (input from `{}` reaches it)",
+                d.message,
+                source.trim_end_matches(['(', '[', '.'])
+            );
             Diagnostic { message, ..d }
         }
         None => Diagnostic { severity: Severity::Info, ..d },
@@ -189,7 +219,7 @@ pub(super) const EVAL: Rule = Rule {
     info: info(
         "AUR302",
         "dynamic-code-execution",
-        "eval, exec or `new Function` on a value that is not a constant",
+        "eval, exec or `new Function` on a value that is not a constant (a warning when request or command-line input reaches it, else information)",
         Severity::Warning,
         include_str!("docs/AUR302.md"),
         None,
@@ -284,7 +314,8 @@ fn identifiers_only(sql: &str) -> bool {
     let holes: Vec<usize> = sql
         .match_indices(['{', '%'])
         .filter(|(i, m)| {
-            *m == "{" && !sql[i + 1..].starts_with('{') || *m == "%" && sql[i + 1..].starts_with('s') && !sql[..*i].ends_with('%')
+            *m == "{" && !sql[i + 1..].starts_with('{')
+                || *m == "%" && sql[i + 1..].starts_with('s') && !sql[..*i].ends_with('%')
         })
         .map(|(i, _)| i)
         .collect();
@@ -299,7 +330,7 @@ pub(super) const SQL_INJECTION: Rule = Rule {
     info: info(
         "AUR303",
         "sql-string-building",
-        "SQL built by concatenation or formatting and passed to an execute or query call",
+        "SQL built by concatenation or formatting and passed to an execute or query call (a warning when input reaches it, else information)",
         Severity::Warning,
         include_str!("docs/AUR303.md"),
         None,
@@ -364,7 +395,7 @@ pub(super) const SHELL_INJECTION: Rule = Rule {
     info: info(
         "AUR304",
         "shell-command-from-variables",
-        "a shell command built from variables (`shell=True`, `os.system`, `child_process.exec`, `Runtime.exec`)",
+        "a shell command built from variables (`shell=True`, `os.system`, `child_process.exec`, `Runtime.exec`; a warning when input reaches it, else information)",
         Severity::Warning,
         include_str!("docs/AUR304.md"),
         None,
@@ -553,7 +584,7 @@ pub(super) const TLS_DISABLED: Rule = Rule {
     info: info(
         "AUR307",
         "tls-verification-disabled",
-        "certificate or host name verification turned off",
+        "certificate or host name verification turned off (information when a setting or guard chooses it)",
         Severity::Error,
         include_str!("docs/AUR307.md"),
         None,
@@ -679,8 +710,13 @@ fn under_condition(node: Node<'_>) -> bool {
     let mut at = node.parent();
     while let Some(p) = at {
         let k = p.kind();
-        if k.starts_with("if_") || k.contains("conditional") || k.starts_with("else") || k.starts_with("elif")
-            || k == "ternary_expression" || k.starts_with("case") || k.starts_with("switch")
+        if k.starts_with("if_")
+            || k.contains("conditional")
+            || k.starts_with("else")
+            || k.starts_with("elif")
+            || k == "ternary_expression"
+            || k.starts_with("case")
+            || k.starts_with("switch")
         {
             return true;
         }
@@ -696,7 +732,7 @@ pub(super) const DESERIALISATION: Rule = Rule {
     info: info(
         "AUR308",
         "unsafe-deserialisation",
-        "deserialising data with a format that can run code (pickle, `yaml.load`, `ObjectInputStream`, ...)",
+        "deserialising data with a format that can run code (pickle, `yaml.load`, `ObjectInputStream`, ...; a warning when input reaches it or for `yaml.load`, else information)",
         Severity::Warning,
         include_str!("docs/AUR308.md"),
         Some(Applicability::Unsafe),
@@ -867,7 +903,8 @@ pub(super) const UNSAFE_WITHOUT_SAFETY: Rule = Rule {
             // `// Safety:` and `// safety:` are as common as clippy's `SAFETY:`.
             let says_why = |l: usize| text.line(l).to_string().to_ascii_uppercase().contains("SAFETY:");
             let documented = (first..=line.min(text.len_lines().saturating_sub(1))).any(says_why)
-                || block.end_position().row > line && says_why((line + 1).min(text.len_lines().saturating_sub(1)));
+                || block.end_position().row > line
+                    && says_why((line + 1).min(text.len_lines().saturating_sub(1)));
             if documented {
                 continue;
             }

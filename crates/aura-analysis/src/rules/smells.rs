@@ -45,7 +45,10 @@ fn says_it_is_deliberate(cx: &super::Context<'_>, handler: Node<'_>) -> bool {
     let head = text.lines().next().unwrap_or("");
     let named = |w: &str| {
         let w = w.trim_start_matches('$');
-        w.starts_with('_') || w.to_ascii_lowercase().starts_with("ignore") || w == "expected" || w == "cannotHappen"
+        w.starts_with('_')
+            || w.to_ascii_lowercase().starts_with("ignore")
+            || w == "expected"
+            || w == "cannotHappen"
     };
     // `catch (Type name)`, `catch (name)`, `except E as name`: the last word
     // of the parentheses, or after `as`.
@@ -54,9 +57,8 @@ fn says_it_is_deliberate(cx: &super::Context<'_>, handler: Node<'_>) -> bool {
         (Some((_, inside)), None) => inside.split(')').next().unwrap_or(""),
         (None, None) => "",
     };
-    let variable = declared
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .rfind(|w| !w.is_empty());
+    let variable =
+        declared.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).rfind(|w| !w.is_empty());
     variable.is_some_and(named)
 }
 
@@ -115,7 +117,8 @@ pub(super) const EMPTY_CATCH: Rule = Rule {
                     // `catch (IOException x) {}    // no zip64 end`: a comment after
                     // the empty block, on its line, explains it.
                     let line = cx.file.text.byte_to_line(block.end_byte().min(cx.file.text.len_bytes()));
-                    let line_end = cx.file.text.line_to_byte(line) + aura_syntax::line_content_len(cx.file.text, line);
+                    let line_end =
+                        cx.file.text.line_to_byte(line) + aura_syntax::line_content_len(cx.file.text, line);
                     let after = cx.file.text.byte_slice(block.end_byte().min(line_end)..line_end).to_string();
                     let explained = after.contains("//") || after.contains("/*") || after.contains('#');
                     statements(block).is_empty() && !has_comment(block) && !explained
@@ -140,7 +143,7 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
     info: info(
         "AUR202",
         "broad-except",
-        "a handler that catches everything, including interrupts and programming errors",
+        "a handler that catches everything: a warning for Python's bare `except:`, information for the others",
         Severity::Warning,
         true,
         include_str!("docs/AUR202.md"),
@@ -378,7 +381,8 @@ pub(super) const IDENTICAL_BRANCHES: Rule = Rule {
             // The last link of an else-if chain (`else if (c == OCTAL) f(GROUP);
             // else f(GROUP);`) lists a case on purpose; a lone if/else is the smell.
             if node.parent().is_some_and(|p| {
-                p.kind() == "else_clause" || p.kind().starts_with("if_") && p.child_by_field_name("alternative") == Some(node)
+                p.kind() == "else_clause"
+                    || p.kind().starts_with("if_") && p.child_by_field_name("alternative") == Some(node)
             }) {
                 continue;
             }
@@ -546,7 +550,10 @@ fn builds_expression(node: Node<'_>) -> bool {
     while let Some(parent) = at.parent() {
         match parent.kind() {
             "argument_list" | "keyword_argument" => return true,
-            "parenthesized_expression" | "binary_operator" | "boolean_operator" | "not_operator"
+            "parenthesized_expression"
+            | "binary_operator"
+            | "boolean_operator"
+            | "not_operator"
             | "unary_operator" => at = parent,
             _ => return false,
         }
@@ -731,7 +738,7 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
     info: info(
         "AUR207",
         "shadowed-builtin",
-        "a Python variable, parameter or function named like a builtin",
+        "a Python variable or function named like a builtin (parameters are API and left alone)",
         Severity::Info,
         true,
         include_str!("docs/AUR207.md"),
@@ -759,7 +766,9 @@ pub(super) const SHADOWED_BUILTIN: Rule = Rule {
         };
         for def in cx.nodes(&["function_definition"]) {
             // Methods live in a class namespace and do not shadow anything.
-            if let Some(name) = def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class_scope(def)) {
+            if let Some(name) =
+                def.child_by_field_name("name").filter(|n| is_builtin(*n) && !in_class_scope(def))
+            {
                 report(name, "function");
             }
             // Parameters are not reported: `type=`, `id=`, `filter=` are keyword

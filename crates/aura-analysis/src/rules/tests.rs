@@ -326,7 +326,12 @@ fn every_rule_message_and_fix_on_its_fixtures() {
                     .iter()
                     .map(|(r, text)| format!("{:?} -> {text:?}", rope.byte_slice(r.clone()).to_string()))
                     .collect();
-                report.push_str(&format!("    fix ({:?}) {}: {}\n", fix.applicability, fix.title, edits.join(", ")));
+                report.push_str(&format!(
+                    "    fix ({:?}) {}: {}\n",
+                    fix.applicability,
+                    fix.title,
+                    edits.join(", ")
+                ));
             }
         }
     }
