@@ -438,3 +438,22 @@ fn shape_reports_the_near_copy_a_fix_commit_left_behind() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("Near-copies a fix left behind\n  archive.py:4 load_orders  missed "), "{text}");
 }
+
+/// Hints (complexity and size) are counted in the text summary but listed
+/// only with `--hints`; they never fail the check by default.
+#[test]
+fn text_output_lists_hints_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wide.py"), "def wide(a, b, c, d, e, f):\n    return a\n").unwrap();
+    let quiet = check(dir.path(), &["--no-progress", "."]);
+    assert_eq!(quiet.status.code(), Some(0));
+    let text = stdout(&quiet);
+    assert!(!text.contains("AUR105"), "{text}");
+    assert!(
+        text.contains("Found 1 finding (1 hint; hints not listed, --hints lists them) in 1 of 1 file."),
+        "{text}"
+    );
+    let listed = stdout(&check(dir.path(), &["--no-progress", "--hints", "."]));
+    assert!(listed.contains("wide.py:1:5: AUR105 `wide` takes 6 parameters (limit 5)"), "{listed}");
+    assert!(listed.ends_with("Found 1 finding (1 hint) in 1 of 1 file.\n"), "{listed}");
+}

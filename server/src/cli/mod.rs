@@ -397,6 +397,10 @@ pub struct CheckArgs {
     /// Print how many findings each rule produced instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// List hints too in text output (complexity and size thresholds; counted
+    /// but not listed by default, as editors show them only faintly).
+    #[arg(long)]
+    pub hints: bool,
 }
 
 #[derive(clap::Args, Debug)]

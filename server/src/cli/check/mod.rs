@@ -71,7 +71,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         statistics(&report)
     } else {
         match config.check.format {
-            OutputFormat::Text => text::render(&report, std::io::stdout().is_terminal()),
+            OutputFormat::Text => text::render(&report, std::io::stdout().is_terminal(), args.hints),
             OutputFormat::Json => json::render(&report),
             OutputFormat::Sarif => sarif::render(&report),
         }

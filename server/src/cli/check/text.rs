@@ -7,12 +7,13 @@ use unicode_width::UnicodeWidthChar;
 
 use super::{display_path, Summary};
 
-pub fn render(report: &CheckReport, color: bool) -> String {
+/// The report as text; hints are counted but listed only with `list_hints`.
+pub fn render(report: &CheckReport, color: bool, list_hints: bool) -> String {
     let (bold, red, yellow, blue, reset) =
         if color { ("\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[0m") } else { ("", "", "", "", "") };
     let mut out = String::new();
     for file in &report.files {
-        for f in &file.findings {
+        for f in file.findings.iter().filter(|f| list_hints || f.severity != aura_analysis::Severity::Hint) {
             let sev_color = match f.severity {
                 aura_analysis::Severity::Error => red,
                 aura_analysis::Severity::Warning => yellow,
@@ -81,9 +82,10 @@ pub fn render(report: &CheckReport, color: bool) -> String {
             .filter(|(n, _)| *n > 0)
             .map(|(n, noun)| if noun == "info" { format!("{n} info") } else { plural(n, noun) })
             .collect();
+        let unlisted = if list_hints || hints == 0 { "" } else { "; hints not listed, --hints lists them" };
         let _ = writeln!(
             out,
-            "Found {} ({}) in {} of {}.",
+            "Found {} ({}{unlisted}) in {} of {}.",
             plural(s.findings(), "finding"),
             parts.join(", "),
             s.files_with_findings,
