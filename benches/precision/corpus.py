@@ -6,6 +6,7 @@ target/precision-corpus/<name>/ and never committed.
 
   benches/precision/corpus.py            fetch what is missing, verify every archive
   benches/precision/corpus.py --list     the projects, one line each
+  --holdout                              the held-out split instead (never tuned on)
 
 Each project keeps only its source tree (tests included, as shipped), so
 findings are what a maintainer opening the package would see.
@@ -57,6 +58,29 @@ PROJECTS = [
     ("neofetch", "bash", "deb", "neofetch", "7.1.0-4", "977499a6860467a709c68ec278bdce2c837a23ddc6fc5bd6039f5777757244aa", ["usr/bin/neofetch"]),
     ("bash-completion", "bash", "deb", "bash-completion", "1:2.11-6", "8f79fbfae64b85ea54f63c6db688f2cd8cb079f40b6164f8b1f9451e37790549",
      ["usr/share/bash-completion"]),
+]
+
+# The held-out split: other maintained projects, fetched and run only to
+# report figures; no rule was changed while looking at their findings.
+HOLDOUT = [
+    ("requests", "python", "pypi", "requests", "2.32.3", "55365417734eb18255590a9ff9eb97e9e1da868d4ccd6402399eaf68af20a760", ["requests-*/src"]),
+    ("click", "python", "pypi", "click", "8.1.7", "ca9853ad459e787e2192211578cc907e7594e294c7ccc834310722b41b9ca6de", ["click-*/src"]),
+    ("express", "javascript", "npm", "express", "4.21.1", "4097da0999b7078263460df02b0990244794d84e79e185e6d4ff50ce06d79462", ["package/lib", "package/index.js"]),
+    ("immer", "typescript", "npm", "immer", "10.1.1", "946cc79684ad1e080b09d4f2da14247b272aa667f3aaa100f35846148689f08f", ["package/src"]),
+    ("serde_json", "rust", "crates", "serde_json", "1.0.132", "d726bfaff4b320266d395898905d0eba0345aae23b54aee3a737e260fd46db03", ["serde_json-*/src"]),
+    ("anyhow", "rust", "crates", "anyhow", "1.0.93", "4c95c10ba0b00a02636238b814946408b1322d5ac4760326e6fb8ec956d85775", ["anyhow-*/src"]),
+    ("go-std-2", "go", "deb", "golang-1.19-src", "1.19.8-2", "2dfa82fe4f08f4e0193c532e561af4c91871f5235608f04f2bb8d57bb288df5a",
+     ["usr/share/go-1.19/src/encoding/json", "usr/share/go-1.19/src/net/url", "usr/share/go-1.19/src/archive/tar"]),
+    ("jdk-io-net", "java", "deb", "openjdk-17-source", "17.0.19+10-1~deb12u2", "2591b37131025f872f057be99467b45f7fa2aed928c8d779208db9c3239e1190",
+     ["src.zip!java.base/java/io", "src.zip!java.base/java/net"]),
+    ("zlib-llhttp", "c", "crates", "libgit2-sys", "0.18.0+1.9.0", "e1a117465e7e1597e8febea8bb0c410f1c7fb93b1e1cddf34363f8390367ffec",
+     ["libgit2-sys-*/libgit2/deps/zlib", "libgit2-sys-*/libgit2/deps/llhttp"]),
+    ("pybind11", "cpp", "pypi", "pybind11", "2.13.6", "ba6af10348c12b24e92fa086b39cfba0eff619b61ac77c406167d813b096d39a", ["pybind11-*/pybind11/include"]),
+    ("clr-loader", "csharp", "pypi", "clr_loader", "0.2.6", "019348ae6b6a83c7a406d14537c277cecf7a3a53b263ec342c81ded5845a67ee", ["clr_loader-*/netfx_loader"]),
+    ("rack", "ruby", "deb", "ruby-rack", "2.2.22-0+deb12u1", "18bab2c3caffa2b1a35cd73d49652d749909e87fd2d5b57dd4a594a02a6ad157",
+     ["usr/share/rubygems-integration/all/gems/rack-*/lib"]),
+    ("guzzle-psr7", "php", "deb", "php-guzzlehttp-psr7", "2.4.5-1", "fafac6b79cfc18b0f1b67a4af4aa5eb12b9ad02d87626a0320962c2eb9c5508a", ["usr/share/php/GuzzleHttp"]),
+    ("pass", "bash", "deb", "pass", "1.7.4-6", "f5919352167c67db440506b5cf18bdedc169fdf5c4a358d5383e9283a50d7df3", ["usr/bin/pass"]),
 ]
 
 
@@ -134,11 +158,12 @@ def keep(unpacked, patterns, dest):
                 shutil.copy(src, target)
 
 
-def prepare(verbose=True):
-    """Every project under CORPUS (fetched when missing); returns {name: (path, language)}."""
+def prepare(verbose=True, split="dev"):
+    """Every project of `split` ("dev" or "holdout") under CORPUS (fetched when
+    missing); returns {name: (path, language)}."""
     out = {}
     bad = []
-    for name, lang, registry, package, version, digest, patterns in PROJECTS:
+    for name, lang, registry, package, version, digest, patterns in (PROJECTS if split == "dev" else HOLDOUT):
         dest = os.path.join(CORPUS, name)
         archive = download(registry, package, version)
         actual = sha256(archive)
@@ -162,9 +187,10 @@ def prepare(verbose=True):
 
 
 if __name__ == "__main__":
+    split = "holdout" if "--holdout" in sys.argv else "dev"
     if "--list" in sys.argv:
-        for name, lang, registry, package, version, _, _ in PROJECTS:
+        for name, lang, registry, package, version, _, _ in (PROJECTS if split == "dev" else HOLDOUT):
             print(f"{name:18} {lang:11} {registry:7} {package} {version}")
     else:
-        for name, (path, lang) in prepare().items():
+        for name, (path, lang) in prepare(split=split).items():
             print(f"{name:18} {lang:11} {path}")

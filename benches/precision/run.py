@@ -7,6 +7,8 @@
   benches/precision/run.py --sample        also (re)write sample.tsv: a seeded sample per rule and
                                            severity (hints left out), for judging
   benches/precision/run.py --json OUT      also write the raw figures as JSON
+  benches/precision/run.py --holdout       the held-out split (corpus.py --holdout), with its own
+                                           sample-holdout.tsv and labels-holdout.tsv
   --aura PATH                              the binary (default target/release/aura)
 
 Judging: labels.tsv holds one line per judged finding,
@@ -101,9 +103,15 @@ def main():
     parser.add_argument("--aura", default=os.path.join(corpus.ROOT, "target/release/aura"))
     parser.add_argument("--sample", action="store_true")
     parser.add_argument("--json")
+    parser.add_argument("--holdout", action="store_true",
+                        help="the held-out split: figures only, its findings are judged in labels-holdout.tsv")
     args = parser.parse_args()
+    global SAMPLE, LABELS
+    if args.holdout:
+        SAMPLE = os.path.join(HERE, "sample-holdout.tsv")
+        LABELS = os.path.join(HERE, "labels-holdout.tsv")
 
-    projects = corpus.prepare(verbose=False)
+    projects = corpus.prepare(verbose=False, split="holdout" if args.holdout else "dev")
     everything, lines, failing = [], 0, []
     per_project = []
     for name, (path, lang) in projects.items():
