@@ -29,7 +29,7 @@ pub static NEAR_COPY_RULE: RuleInfo = RuleInfo {
 pub static IMPORT_CYCLE_RULE: RuleInfo = RuleInfo {
     code: IMPORT_CYCLE,
     name: "import-cycle",
-    summary: "a cycle of imports between files, reported once per cycle (Python, JavaScript, TypeScript)",
+    summary: "a cycle of imports between files, once per cycle: a warning in Python, information in JavaScript and TypeScript",
     default_severity: Severity::Warning,
     category: "design",
     default_enabled: true,

@@ -64,6 +64,14 @@ pub fn check_in(language: &str, tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
         "csharp" => {
             found.into_iter().filter(|(_, node)| !directive_nearby(*node, text)).map(|(d, _)| d).collect()
         }
+        // A macro_rules! body and a macro call's arguments are token trees that
+        // rustc reads only when the macro expands: `(~$($fuel:tt)*)` is valid
+        // Rust the grammar rejects.
+        "rust" => found
+            .into_iter()
+            .filter(|(_, node)| !inside(*node, &["macro_definition", "macro_invocation", "token_tree"]))
+            .map(|(d, _)| d)
+            .collect(),
         "bash" => found
             .into_iter()
             .filter(|(d, node)| !bash_grammar_gap(*node, d.range.start, text))
@@ -117,7 +125,13 @@ fn bash_grammar_gap(node: Node, reported_at: usize, text: &Rope) -> bool {
                 && w[1] == b'('
                 && (i == 0 || bytes[i - 1] != b'$')
         });
-        extglob || line.contains("${") && (line.contains("-}") || line.contains("\\}"))
+        // `esac done`: a closing word right after another is valid Bash the
+        // grammar wants a `;` between (pass, the password store).
+        let closers = line.split_whitespace().collect::<Vec<_>>();
+        let stacked = closers
+            .windows(2)
+            .any(|w| matches!(w[0], "esac" | "fi" | "done" | "}") && matches!(w[1], "esac" | "fi" | "done"));
+        extglob || stacked || line.contains("${") && (line.contains("-}") || line.contains("\\}"))
     })
 }
 
@@ -150,6 +164,18 @@ fn directive_nearby(node: Node, text: &Rope) -> bool {
         let t = line.trim_start();
         ["#if", "#else", "#elif", "#endif"].iter().any(|d| t.starts_with(d))
     })
+}
+
+/// Whether an ancestor of `node` is of one of `kinds`.
+fn inside(node: Node, kinds: &[&str]) -> bool {
+    let mut up = node.parent();
+    while let Some(p) = up {
+        if kinds.contains(&p.kind()) {
+            return true;
+        }
+        up = p.parent();
+    }
+    false
 }
 
 /// Each error with the ERROR or MISSING node it describes, in document order.
@@ -228,6 +254,20 @@ fn preprocessor_explains(node: Node, text: &Rope, language: &str) -> bool {
             sibling = s.prev_sibling();
         }
         at = n.parent();
+    }
+    // A statement macro at the top level before the error
+    // (`PYBIND11_NAMESPACE_BEGIN(detail)`, which opens a namespace the
+    // parser never sees) leaves everything after it unreliable.
+    if (0..first).any(|l| {
+        let line = text.line(l).to_string();
+        let head = line.split('(').next().unwrap_or("");
+        !line.starts_with([' ', '\t', '#'])
+            && line.trim_end().ends_with(')')
+            && !head.is_empty()
+            && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && is_macro_name(head)
+    }) {
+        return true;
     }
     let last = line_of(node.end_byte());
     // A huge ERROR (the parser gave up on a region) is judged by its first
@@ -312,6 +352,56 @@ fn macro_evidence(line: &str, language: &str) -> bool {
     if words.clone().any(is_macro_name) {
         return true;
     }
+    // `local void f(...)`, `inline_hint int g(...)`: a name before a type at
+    // the start of a declaration is a qualifier macro (zlib's `#define local static`).
+    let mut first_two = code.split_whitespace();
+    if let (Some(a), Some(b)) = (first_two.next(), first_two.next()) {
+        const TYPES: &[&str] = &[
+            "void", "int", "char", "unsigned", "signed", "long", "short", "float", "double", "const",
+            "struct", "static", "size_t", "bool",
+        ];
+        const KEYWORDS: &[&str] = &[
+            "return",
+            "static",
+            "extern",
+            "const",
+            "struct",
+            "union",
+            "enum",
+            "typedef",
+            "inline",
+            "volatile",
+            "register",
+            "unsigned",
+            "signed",
+            "long",
+            "short",
+            "case",
+            "else",
+            "goto",
+            "sizeof",
+            "auto",
+            "template",
+            "typename",
+            "virtual",
+            "explicit",
+            "friend",
+            "using",
+            "namespace",
+            "public",
+            "private",
+            "protected",
+        ];
+        let is_name = a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !a.starts_with(|c: char| c.is_ascii_digit());
+        // `b` a type: a primitive, or a typedef by the `_t` convention (`local z_crc_t f(...)`).
+        let b_is_type = TYPES.contains(&b)
+            || b.ends_with("_t") && b.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if is_name && !KEYWORDS.contains(&a) && !TYPES.contains(&a) && b_is_type {
+            return true;
+        }
+    }
+
     // `name(args) {` or `name(args)` alone on a line: a macro used as a
     // statement, a loop header or a declaration.
     let head = code.split('(').next().unwrap_or("").trim_end();
@@ -508,6 +598,12 @@ mod tests {
             ("c", "static int h(void) {\n    Py_BEGIN_ALLOW_THREADS rc = work();\n    Py_END_ALLOW_THREADS\n    return rc;\n}\n"),
             ("cpp", "template <typename T> auto f(T a, T b) -> decltype(a + b, a) { return a; }\n"),
             ("cpp", "void k(Matrix *p, int i) { p->operator[](i); }\n"),
+            ("cpp", "NS_BEGIN(detail)\n\ninline void f() {\n    int x = 1;\n}\n\ninline void g() {\n    bool ok = run([&](state &state) {\n        return state.ready;\n    });\n}\n\nNS_END(detail)\n"),
+            ("c", "local z_crc_t x2nmodp(z_off64_t n, unsigned k) {\n    return 0;\n}\n"),
+            ("rust", "fn f() {\n    parse!(/* fuel */ (~~~~ ~~~~) $($tt)*);\n}\n"),
+            ("bash", "while [ $# -gt 0 ]; do\n\tcase $1 in\n\t\t--) shift; break ;;\n\tesac done\n"),
+            ("c", "local void gen_bitlen(deflate_state *s, tree_desc *desc) {\n    int h;\n    h = s->heap_max;\n}\n"),
+            ("rust", "macro_rules! parse {\n    (0 $stack:tt (~$($fuel:tt)*) $($rest:tt)*) => {\n        parse!($stack ($($fuel)*) $($rest)*)\n    };\n}\n"),
             ("bash", "case $prev in\n    --older-than | -!(-*)@([Zoy]|V*))\n        return\n        ;;\nesac\nif [[ $cur == @(*/|[.~])* ]]; then\n    :\nfi\n"),
             ("bash", "bash_version=${BASH_VERSINFO[0]:-5}\nf() {\n    has kpm && ((n+=$(kpm --list | grep -cv deinstall$)))\n}\n"),
             ("csharp", "class F {\n    void Add(object o) {\n#if CHECK\n        lock (_q)\n#endif\n        {\n            _q.Add(new P {\n                O = o,\n#if TRACE\n                S = Trace(),\n#endif\n            });\n        }\n    }\n}\n"),

@@ -365,9 +365,14 @@ pub fn import_cycle_diagnostics(graph: &HashMap<String, Vec<Import>>, file: &str
         .find_map(|import| Some((import, cycle_through(graph, file, &import.target)?)));
     if let Some((import, cycle)) = first_closing {
         {
+            // Python runs a module's body on import, so a cycle leaves one side
+            // half-initialised (`cannot import name`); ES modules bind live and
+            // usually survive one, which projects arrange on purpose (a barrel
+            // such as immer's internal.ts): information there.
+            let severity = if file.ends_with(".py") { Severity::Warning } else { Severity::Info };
             let mut d = Diagnostic::new(
                 IMPORT_CYCLE,
-                Severity::Warning,
+                severity,
                 format!("import cycle: {}", cycle.join(" → ")),
                 import.range.clone(),
             );

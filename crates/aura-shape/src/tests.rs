@@ -200,6 +200,7 @@ fn python_imports_resolve_and_only_load_time_ones_count() {
     let diags = import_cycle_diagnostics(&g, "pkg/a.py");
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].message, "import cycle: pkg/a.py → pkg/b.py → pkg/a.py");
+    assert_eq!(diags[0].severity, aura_analysis::Severity::Warning);
     assert_eq!(diags[0].related[0].file, "pkg/b.py");
     assert_eq!(diags[0].related[0].lines, (2, 2));
 }
@@ -226,6 +227,7 @@ fn javascript_relative_imports_and_three_file_cycles() {
     let d = import_cycle_diagnostics(&g, "lib/c/index.js");
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].message, "import cycle: lib/c/index.js → src/a.js → src/b.ts → lib/c/index.js");
+    assert_eq!(d[0].severity, aura_analysis::Severity::Info, "ES modules survive cycles: information");
     assert_eq!(d[0].related.len(), 2);
 }
 

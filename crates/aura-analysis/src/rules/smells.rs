@@ -290,7 +290,10 @@ pub(super) const UNREACHABLE: Rule = Rule {
             let Some(jump) = stmts.iter().position(|s| is_jump(s.kind())) else { continue };
             // A label is a goto target (a `case`, a switch's): what follows it is
             // reachable, so only the statements before the first one are dead.
-            let is_target = |s: &Node<'_>| matches!(s.kind(), "labeled_statement" | "case_statement");
+            // A preprocessor directive may close one `#if` branch and open another.
+            let is_target = |s: &Node<'_>| {
+                matches!(s.kind(), "labeled_statement" | "case_statement") || s.kind().starts_with("preproc")
+            };
             let after = &stmts[jump + 1..];
             let dead_run = &after[..after.iter().position(is_target).unwrap_or(after.len())];
             let dead = dead_run.iter().find(|s| {
@@ -303,7 +306,13 @@ pub(super) const UNREACHABLE: Rule = Rule {
                         | "class_declaration"
                 )
             });
-            if let Some(dead) = dead {
+            // `return s_error; /* UNREACHABLE */; abort();`: the author marked it.
+            let marked = dead.is_some_and(|d| {
+                let span = cx.file.text.byte_slice(stmts[jump].end_byte()..d.end_byte()).to_string();
+                let lower = span.to_ascii_lowercase();
+                lower.contains("unreachable") || lower.contains("notreached") || lower.contains("not reached")
+            });
+            if let Some(dead) = dead.filter(|_| !marked) {
                 let what = cx
                     .text(stmts[jump])
                     .split_whitespace()
@@ -528,7 +537,13 @@ pub(super) const SELF_ASSIGNMENT: Rule = Rule {
                 let receiver = receiver.split(['.', '-']).next().unwrap_or("");
                 !matches!(receiver, "self" | "this" | "$this" | "@")
             };
-            if in_class_body || initialiser || member_of_other {
+            // `str = str` at module level re-exports a builtin as an attribute
+            // of the module (requests' compat.py): `from compat import str`.
+            let reexport = cx.lang() == "python"
+                && left.kind() == "identifier"
+                && PYTHON_BUILTINS.contains(&cx.text(left).as_str())
+                && node.parent().and_then(|p| p.parent()).is_some_and(|m| m.kind() == "module");
+            if in_class_body || initialiser || member_of_other || reexport {
                 continue;
             }
             if squash(&cx.text(left)) == squash(&cx.text(right)) {

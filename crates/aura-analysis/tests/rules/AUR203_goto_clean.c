@@ -21,3 +21,19 @@ int dispatch(int op) {
     }
     return op;
 }
+
+/* Generated parsers mark defensive code after a return (llhttp). */
+static int span(int s) {
+    return s;
+    /* UNREACHABLE */;
+    abort();
+}
+
+int rethrow_or_not(int x) {
+#ifdef WITH_EXCEPTIONS
+    return x;
+#else
+    x++;
+#endif
+    return 0;
+}
