@@ -45,6 +45,9 @@ pub(crate) async fn compute(state: &State, key: &str, config: Config) -> Option<
         let mut chunks = state.analyses.chunks.remove(&task_key).map(|(_, c)| c).unwrap_or_default();
         let mut analysis = aura_ide::analyse_snapshot(&snapshot, &rules, Some(&mut chunks));
         aura_analysis::drop_for_path(&task_key, &mut analysis.diagnostics);
+        if let Some(language) = snapshot.language {
+            aura_ide::check::drop_for_text(&snapshot.text, language, &mut analysis.diagnostics);
+        }
         tracing::debug!(uri = %task_key, last = ?chunks.last_run(), "chunks reused, walked");
         state.analyses.keep_chunks(&task_key, chunks, snapshot.text.len_bytes());
         if let (Some(tokens), Some(language)) = (analysis.tokens.take(), snapshot.language) {
@@ -155,6 +158,9 @@ pub(crate) fn analysis(
             let (settings, _) = aura_analysis::RuleSettings::from_config(&config.rules);
             let mut analysis = aura_ide::analyse_snapshot(snapshot, &settings, None);
             aura_analysis::drop_for_path(key, &mut analysis.diagnostics);
+            if let Some(language) = snapshot.language {
+                aura_ide::check::drop_for_text(&snapshot.text, language, &mut analysis.diagnostics);
+            }
             (analysis.tree, Arc::new(analysis.diagnostics))
         }
     }
