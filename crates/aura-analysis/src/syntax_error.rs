@@ -56,11 +56,15 @@ pub fn check(tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
 pub fn check_in(language: &str, tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
     let found = errors(tree, text);
     match language {
-        "c" | "cpp" => found
-            .into_iter()
-            .filter(|(_, node)| !preprocessor_explains(*node, text, language))
-            .map(|(d, _)| d)
-            .collect(),
+        "c" | "cpp" => {
+            // Scanned only when there is an error to judge.
+            let namespace_macro = if found.is_empty() { None } else { first_statement_macro(text) };
+            found
+                .into_iter()
+                .filter(|(_, node)| !preprocessor_explains(*node, text, language, namespace_macro))
+                .map(|(d, _)| d)
+                .collect()
+        }
         "csharp" => {
             found.into_iter().filter(|(_, node)| !directive_nearby(*node, text)).map(|(d, _)| d).collect()
         }
@@ -213,7 +217,7 @@ fn errors<'t>(tree: &'t Tree, text: &Rope) -> Vec<(Diagnostic, Node<'t>)> {
 /// the two lines before it (a statement macro leaves the error on the next
 /// token), and in the call whose arguments hold it (macro arguments may be
 /// types or statements).
-fn preprocessor_explains(node: Node, text: &Rope, language: &str) -> bool {
+fn preprocessor_explains(node: Node, text: &Rope, language: &str, namespace_macro: Option<usize>) -> bool {
     let line_of = |byte: usize| text.byte_to_line(byte.min(text.len_bytes()));
     let evidence_on = |l: usize| l < text.len_lines() && macro_evidence(&text.line(l).to_string(), language);
     let mut up = node.parent();
@@ -258,15 +262,7 @@ fn preprocessor_explains(node: Node, text: &Rope, language: &str) -> bool {
     // A statement macro at the top level before the error
     // (`PYBIND11_NAMESPACE_BEGIN(detail)`, which opens a namespace the
     // parser never sees) leaves everything after it unreliable.
-    if (0..first).any(|l| {
-        let line = text.line(l).to_string();
-        let head = line.split('(').next().unwrap_or("");
-        !line.starts_with([' ', '\t', '#'])
-            && line.trim_end().ends_with(')')
-            && !head.is_empty()
-            && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && is_macro_name(head)
-    }) {
+    if namespace_macro.is_some_and(|l| l < first) {
         return true;
     }
     let last = line_of(node.end_byte());
@@ -287,6 +283,21 @@ fn preprocessor_explains(node: Node, text: &Rope, language: &str) -> bool {
         })
         .take(3)
         .any(evidence_on)
+}
+
+/// The first line that is a statement macro at the top level
+/// (`PYBIND11_NAMESPACE_BEGIN(detail)`: a macro-style call at column 0 with
+/// no `;`), found once per file rather than once per error.
+fn first_statement_macro(text: &Rope) -> Option<usize> {
+    (0..text.len_lines()).find(|&l| {
+        let line = text.line(l).to_string();
+        let head = line.split('(').next().unwrap_or("");
+        !line.starts_with([' ', '\t', '#'])
+            && line.trim_end().ends_with(')')
+            && !head.is_empty()
+            && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && is_macro_name(head)
+    })
 }
 
 /// Whether one line of C or C++ shows a construct the parser cannot see

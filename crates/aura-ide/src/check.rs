@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use aura_analysis::shape_rules::IMPORT_CYCLE;
 use aura_analysis::{analyze_and_tokenize, RuleSettings, Severity, SourceFile};
 use aura_shape::imports::{cycles, imports_of, Import, Resolver};
-use aura_shape::insights::import_cycle_diagnostics;
+use aura_shape::insights::cycle_finding;
 use aura_syntax::{line_col_at, parse, registry, Language, PositionEncoding, Rope};
 use rayon::prelude::*;
 
@@ -277,17 +277,17 @@ fn clean(path: &Path) -> PathBuf {
     out
 }
 
-/// AUR501 for every file in an import cycle, once all imports are known.
+/// AUR501 once per import cycle, in the cycle's first file, once all imports are known.
 fn add_import_cycles(checked: &mut [Checked]) {
     let graph: HashMap<String, Vec<Import>> =
         checked.iter().filter_map(|c| c.imports.clone()).filter(|(_, imports)| !imports.is_empty()).collect();
-    let in_cycle: HashSet<String> = cycles(&graph).into_iter().flatten().collect();
-    if in_cycle.is_empty() {
+    let owners: HashSet<String> = cycles(&graph).into_iter().filter_map(|c| c.into_iter().next()).collect();
+    if owners.is_empty() {
         return;
     }
     checked.par_iter_mut().for_each(|file| {
-        let Some((key, _)) = file.imports.as_ref().filter(|(key, _)| in_cycle.contains(key)) else { return };
-        let found = import_cycle_diagnostics(&graph, key);
+        let Some((key, _)) = file.imports.as_ref().filter(|(key, _)| owners.contains(key)) else { return };
+        let found = cycle_finding(&graph, key).into_iter().collect();
         add_findings(file, found);
     });
 }
@@ -299,25 +299,29 @@ fn add_clones(file: &mut Checked, index: &aura_analysis::clones::CloneIndex, rul
     if clones.is_empty() {
         return;
     }
+    // Findings are added only for a file that can be read again.
+    let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
     // Deliberate twins (sync/async, wrapper/implementation) are read from the
     // function headers above each copy; only files with a clone are read.
-    if let Ok(text) = std::fs::read_to_string(&file.report.path) {
-        let mut others: HashMap<String, Option<String>> = HashMap::new();
-        clones.retain(|c| {
-            let other =
-                others.entry(c.other.clone()).or_insert_with(|| std::fs::read_to_string(&c.other).ok());
-            !other.as_deref().is_some_and(|o| deliberate_twins(&text, c.lines, o, c.other_lines))
-        });
-    }
-    add_findings(file, diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED)));
+    let mut others: HashMap<String, Option<String>> = HashMap::new();
+    clones.retain(|c| {
+        let other = others.entry(c.other.clone()).or_insert_with(|| std::fs::read_to_string(&c.other).ok());
+        !other.as_deref().is_some_and(|o| deliberate_twins(&text, c.lines, o, c.other_lines))
+    });
+    add_findings_to(file, diagnostics(&clones, rules.is_enabled(EXACT), rules.is_enabled(RENAMED)), &text);
 }
 
 /// Add a second pass's diagnostics to `file`, less those a comment
 /// suppresses. Texts are not kept between the passes (that would double the
 /// peak memory); the few files with such findings are read again.
-fn add_findings(file: &mut Checked, mut found: Vec<aura_analysis::Diagnostic>) {
+fn add_findings(file: &mut Checked, found: Vec<aura_analysis::Diagnostic>) {
     let Ok(text) = std::fs::read_to_string(&file.report.path) else { return };
-    let rope = &Rope::from_str(&text);
+    add_findings_to(file, found, &text);
+}
+
+/// As [`add_findings`], with the file's text already read.
+fn add_findings_to(file: &mut Checked, mut found: Vec<aura_analysis::Diagnostic>, text: &str) {
+    let rope = &Rope::from_str(text);
     aura_analysis::rules::drop_suppressed(file.language, rope, &mut found);
     file.report.findings.extend(found.into_iter().map(|d| finding(rope, d)));
     file.report.findings.sort_by_key(|f| (f.line, f.column, f.end_line, f.end_column, f.code));

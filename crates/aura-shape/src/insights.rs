@@ -353,44 +353,45 @@ pub fn near_copy_diagnostics(report: &ShapeReport, file: &str) -> Vec<Diagnostic
 /// imports as related locations. Every other file of the cycle gets none:
 /// one cycle is one thing to fix, not one warning per import line.
 pub fn import_cycle_diagnostics(graph: &HashMap<String, Vec<Import>>, file: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let owns_a_cycle = crate::imports::cycles(graph).iter().any(|c| c.first().is_some_and(|f| f == file));
-    if !owns_a_cycle {
-        return out;
+    if owns_a_cycle {
+        cycle_finding(graph, file).into_iter().collect()
+    } else {
+        Vec::new()
     }
-    let first_closing = graph
-        .get(file)
+}
+
+/// The AUR501 finding of the cycle whose first file is `owner` (one of the
+/// groups `imports::cycles` returns, by its first member).
+pub fn cycle_finding(graph: &HashMap<String, Vec<Import>>, owner: &str) -> Option<Diagnostic> {
+    let (import, cycle) = graph
+        .get(owner)
         .into_iter()
         .flatten()
-        .find_map(|import| Some((import, cycle_through(graph, file, &import.target)?)));
-    if let Some((import, cycle)) = first_closing {
-        {
-            // Python runs a module's body on import, so a cycle leaves one side
-            // half-initialised (`cannot import name`); ES modules bind live and
-            // usually survive one, which projects arrange on purpose (a barrel
-            // such as immer's internal.ts): information there.
-            let severity = if file.ends_with(".py") { Severity::Warning } else { Severity::Info };
-            let mut d = Diagnostic::new(
-                IMPORT_CYCLE,
-                severity,
-                format!("import cycle: {}", cycle.join(" → ")),
-                import.range.clone(),
-            );
-            d.related = cycle[1..cycle.len() - 1]
-                .iter()
-                .enumerate()
-                .filter_map(|(k, f)| {
-                    let next = &cycle[k + 2];
-                    let back = graph.get(f)?.iter().find(|i| &i.target == next)?;
-                    Some(Related {
-                        file: f.clone(),
-                        lines: (back.line - 1, back.line - 1),
-                        message: format!("imports {next}"),
-                    })
-                })
-                .collect();
-            out.push(d);
-        }
-    }
-    out
+        .find_map(|import| Some((import, cycle_through(graph, owner, &import.target)?)))?;
+    // Python runs a module's body on import, so a cycle leaves one side
+    // half-initialised (`cannot import name`); ES modules bind live and
+    // usually survive one, which projects arrange on purpose (a barrel
+    // such as immer's internal.ts): information there.
+    let severity = if owner.ends_with(".py") { Severity::Warning } else { Severity::Info };
+    let mut d = Diagnostic::new(
+        IMPORT_CYCLE,
+        severity,
+        format!("import cycle: {}", cycle.join(" → ")),
+        import.range.clone(),
+    );
+    d.related = cycle[1..cycle.len() - 1]
+        .iter()
+        .enumerate()
+        .filter_map(|(k, f)| {
+            let next = &cycle[k + 2];
+            let back = graph.get(f)?.iter().find(|i| &i.target == next)?;
+            Some(Related {
+                file: f.clone(),
+                lines: (back.line - 1, back.line - 1),
+                message: format!("imports {next}"),
+            })
+        })
+        .collect();
+    Some(d)
 }

@@ -302,7 +302,6 @@ fn is_built_string(cx: &Context<'_>, arg: Node<'_>) -> bool {
 fn has_placeholder(sql: &str) -> bool {
     sql.contains('?')
         || sql.contains("%s")
-        || sql.contains("%%s")
         || sql.match_indices('$').any(|(i, _)| sql[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
         || sql.match_indices(" :").any(|(i, _)| sql[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic()))
 }

@@ -194,19 +194,9 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
         }
         "java" => {
             for handler in cx.nodes(&["catch_type"]) {
-                // `catch (Throwable t) { log(t); throw t; }` rethrows what it caught.
-                let rethrows = || {
-                    let clause = handler.parent().and_then(|p| p.parent()).filter(|c| c.kind() == "catch_clause");
-                    let name = handler.next_named_sibling().map(|n| cx.text(n));
-                    let body = clause.and_then(|c| c.child_by_field_name("body"));
-                    body.zip(name).is_some_and(|(body, name)| {
-                        statements(body).iter().any(|st| {
-                            st.kind() == "throw_statement" && squash(&cx.text(*st)) == format!("throw{name};")
-                        })
-                    })
-                };
-                // A handler that passes the error on (`completeThrowable(ex)`,
-                // `exc = x`) handles it; only one that drops it is reported.
+                // A handler that rethrows (`throw t;`) or passes the error on
+                // (`completeThrowable(ex)`, `exc = x`) handles it; only one
+                // that drops it is reported.
                 let uses_it = || {
                     let clause = handler.parent().and_then(|p| p.parent()).filter(|c| c.kind() == "catch_clause");
                     let name = handler.next_named_sibling().map(|n| cx.text(n)).unwrap_or_default();
@@ -222,7 +212,7 @@ pub(super) const BROAD_EXCEPT: Rule = Rule {
                         n.starts_with("ignore") || n.starts_with('_')
                     })
                 };
-                if cx.text(handler) == "Throwable" && !rethrows() && !uses_it() && !deliberate() {
+                if cx.text(handler) == "Throwable" && !uses_it() && !deliberate() {
                     out.push(Diagnostic::new(
                         "AUR202",
                         Severity::Info,
