@@ -437,11 +437,14 @@ impl<'t> Walker<'_, 't> {
         let mut deeper = 0;
         loop {
             let f = &mut self.frames[at];
-            f.cognitive += cognitive + nested_increments * deeper;
+            // Saturating: 100,000 nested `if`s would overflow a sum of levels.
+            f.cognitive = f
+                .cognitive
+                .saturating_add(cognitive.saturating_add(nested_increments.saturating_mul(deeper)));
             match f.fold {
                 Some((outer, offset)) => {
                     at = outer;
-                    deeper += offset;
+                    deeper = deeper.saturating_add(offset);
                 }
                 None => break,
             }
@@ -677,7 +680,7 @@ impl Frame {
             start_line: self.start_row as u32 + 1,
             end_line: self.end_row as u32 + 1,
             cyclomatic: self.cyclomatic,
-            cognitive: self.cognitive + u32::from(self.recursive),
+            cognitive: self.cognitive.saturating_add(u32::from(self.recursive)),
             nesting: self.nesting,
             params: self.params,
             exits: self.exits,

@@ -5,6 +5,11 @@ use aura_syntax::tree_sitter::Node;
 
 use super::Context;
 
+/// `text` without its whitespace, to compare code whatever its layout.
+pub(crate) fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Node kinds that are calls, per language.
 pub(crate) fn call_kinds(lang: &str) -> &'static [&'static str] {
     match lang {

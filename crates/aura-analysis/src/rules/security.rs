@@ -5,7 +5,7 @@
 
 use aura_syntax::tree_sitter::Node;
 
-use super::ast::{arguments, calls, is_constant_string, statement_of, string_kinds};
+use super::ast::{arguments, calls, is_constant_string, squash, statement_of, string_kinds};
 use super::{Context, Facts, Rule};
 use crate::secrets::{is_secret_name, looks_random, scan};
 use crate::{Applicability, Diagnostic, Fix, RuleInfo, Severity};
@@ -620,28 +620,49 @@ pub(super) const TLS_DISABLED: Rule = Rule {
                 if node.byte_range().len() < pattern.len() {
                     continue;
                 }
-                let squashed: String = cx.text(node).chars().filter(|c| !c.is_whitespace()).collect();
+                // Nodes of these kinds nest (`x.x.x...`, `f(f(...))`, `a = b = ...`):
+                // reading a large one whole for each level would be quadratic, so
+                // each kind is matched on bounded pieces.
+                let bounded = |n: Node<'_>| n.byte_range().len() <= 4 * pattern.len() + 64;
                 let hit = match (cx.lang(), *kind) {
-                    ("rust", _) => {
-                        squashed == *pattern
-                            && node.prev_sibling().is_some_and(|f| {
-                                let f = cx.text(f);
-                                f.ends_with("danger_accept_invalid_certs")
-                                    || f.ends_with("danger_accept_invalid_hostnames")
-                            })
+                    ("python", "assignment") => {
+                        let right = node.child_by_field_name("right");
+                        let left = node.child_by_field_name("left");
+                        let name = match left {
+                            Some(l) if l.kind() == "attribute" => l.child_by_field_name("attribute"),
+                            other => other.filter(|l| l.kind() == "identifier"),
+                        };
+                        right.is_some_and(|r| bounded(r) && squash(&cx.text(r)) == "False")
+                            && name.is_some_and(|n| bounded(n) && cx.text(n) == "check_hostname")
                     }
-                    ("php", _) => squashed.contains(pattern),
-                    // `ctx.check_hostname = False` on any context object.
-                    ("python", "assignment") => squashed
-                        .strip_suffix(pattern)
-                        .is_some_and(|target| target.is_empty() || target.ends_with('.')),
+                    ("php", _) => {
+                        // Two adjacent arguments: `CURLOPT_SSL_VERIFYPEER, false`.
+                        let args: Vec<Node<'_>> = {
+                            let mut w = node.walk();
+                            node.named_children(&mut w).collect()
+                        };
+                        args.windows(2).any(|pair| {
+                            pair.iter().all(|a| bounded(*a))
+                                && format!("{},{}", squash(&cx.text(pair[0])), squash(&cx.text(pair[1])))
+                                    == *pattern
+                        })
+                    }
                     ("bash", _) => {
                         let name = node.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or_default();
                         let text = cx.text(node);
                         (name == "curl" && text.split_whitespace().any(|w| w == "-k" || w == "--insecure"))
                             || (name == "wget" && text.contains("--no-check-certificate"))
                     }
-                    _ => squashed == *pattern,
+                    _ if !bounded(node) => false,
+                    ("rust", _) => {
+                        squash(&cx.text(node)) == *pattern
+                            && node.prev_sibling().is_some_and(|f| {
+                                let f = cx.text(f);
+                                f.ends_with("danger_accept_invalid_certs")
+                                    || f.ends_with("danger_accept_invalid_hostnames")
+                            })
+                    }
+                    _ => squash(&cx.text(node)) == *pattern,
                 };
                 if hit {
                     // Under an `if`, verification is off because a setting asks
@@ -659,9 +680,17 @@ pub(super) const TLS_DISABLED: Rule = Rule {
         }
         if matches!(cx.lang(), "javascript" | "typescript" | "tsx") {
             for node in cx.nodes(&["assignment_expression"]) {
-                let text = cx.text(node);
-                if text.contains("NODE_TLS_REJECT_UNAUTHORIZED")
-                    && (text.contains("'0'") || text.contains("\"0\""))
+                let (Some(left), Some(right)) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                else {
+                    continue;
+                };
+                if left.byte_range().len() > 256 || right.byte_range().len() > 8 {
+                    continue;
+                }
+                let right = cx.text(right);
+                if cx.text(left).contains("NODE_TLS_REJECT_UNAUTHORIZED")
+                    && (right == "'0'" || right == "\"0\"")
                 {
                     out.push(Diagnostic::new(
                         "AUR307",

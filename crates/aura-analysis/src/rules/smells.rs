@@ -4,7 +4,7 @@
 
 use aura_syntax::tree_sitter::Node;
 
-use super::ast::calls;
+use super::ast::{calls, squash};
 use super::Rule;
 use crate::{Applicability, Diagnostic, Fix, RuleInfo, Severity};
 
@@ -321,10 +321,6 @@ pub(super) const UNREACHABLE: Rule = Rule {
         }
     },
 };
-
-fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 /// The tokens of `node` (leaf texts, comments left out): two pieces of code
 /// are the same when these are, whatever their layout, while `' '` and `''`
