@@ -26,6 +26,12 @@ const FORMATS: &[(&str, &str)] = &[
     ("Stripe key", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
     ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
     ("private key", r"-----BEGIN (?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"),
+    ("SendGrid key", r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"),
+    ("OpenAI key", r"\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{32,}|[A-Za-z0-9]{32,})"),
+    ("Anthropic key", r"\bsk-ant-[A-Za-z0-9_\-]{32,}"),
+    ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("PyPI token", r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"),
+    ("Hugging Face token", r"\bhf_[A-Za-z]{34}\b"),
     ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 ];
 
@@ -165,6 +171,11 @@ mod tests {
             ("Stripe key", "sk_live_0123456789abcdefABCD"),
             ("Google API key", "AIzaSyA0123456789abcdefghijklmnopqrstuv"),
             ("private key", "-----BEGIN RSA PRIVATE KEY-----"),
+            ("SendGrid key", "SG.abcdefghij0123456789AB.abcdefghij0123456789abcdefghij0123456789ABC"),
+            ("OpenAI key", "sk-proj-abcdefghij0123456789abcdefghij0123"),
+            ("Anthropic key", "sk-ant-abcdefghij0123456789abcdefghij0123"),
+            ("npm token", "npm_abcdefghij0123456789abcdefghij012345"),
+            ("Hugging Face token", "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH"),
             ("JSON Web Token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
         ];
         for (kind, secret) in samples {

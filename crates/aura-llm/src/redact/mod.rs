@@ -1,19 +1,17 @@
-//! Secret redaction for outbound prompts. Known credential formats come from
-//! the analysis crate's detectors (the same ones behind AUR301); on top of
-//! them, values bound to secret-like names (`password = "..."`, `.env` lines)
-//! and long random-looking tokens. A prompt errs towards redacting: a false
-//! positive costs the model a little context, a false negative leaks a key.
+//! Secret redaction for outbound prompts: `find` says where the secrets are
+//! (known key formats, values of secret-named keys in any syntax, credentials
+//! inside URLs, flags and headers, long random tokens); this module replaces
+//! them. A false positive costs the model a little context, a false negative
+//! leaks a key, but identifiers and code are never redacted: the model needs
+//! them and they hide nothing.
 //!
 //! Each secret becomes a numbered placeholder; the same secret always gets the
 //! same placeholder, and [`Redaction::restore`] puts originals back where the
 //! model repeats a placeholder verbatim.
 
-use std::collections::BTreeMap;
-use std::ops::Range;
-use std::sync::OnceLock;
+mod find;
 
-use aura_analysis::secrets;
-use regex::Regex;
+use std::collections::BTreeMap;
 
 /// A redacted text and how to undo it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,7 +64,7 @@ impl Redactor {
 
     /// `text` with its secrets replaced.
     pub fn redact(&mut self, text: &str) -> String {
-        let mut spans = find(text);
+        let mut spans = find::find(text);
         spans.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
@@ -104,100 +102,6 @@ pub fn redact(text: &str) -> Redaction {
     let mut redactor = Redactor::new();
     let out = redactor.redact(text);
     redactor.finish(out)
-}
-
-fn assignment() -> &'static Regex {
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    // name = "value" | name: 'value' | NAME=value (.env) | "name": "value" (JSON)
-    CELL.get_or_init(|| {
-        Regex::new(
-            r#"(?m)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=|:)\s*(?:(?P<q>["'`])(?P<quoted>[^"'`\n]{4,512})["'`]|(?P<bare>[^\s"'`,;#]{6,512}))"#,
-        )
-        .unwrap_or_else(|_| Regex::new("$^").expect("the empty pattern compiles"))
-    })
-}
-
-fn random_token() -> &'static Regex {
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    CELL.get_or_init(|| {
-        Regex::new(r"[A-Za-z0-9+/_\-]{24,}={0,2}").unwrap_or_else(|_| Regex::new("$^").expect("compiles"))
-    })
-}
-
-fn private_key_end() -> &'static Regex {
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    CELL.get_or_init(|| {
-        Regex::new(r"-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
-            .unwrap_or_else(|_| Regex::new("$^").expect("compiles"))
-    })
-}
-
-fn is_placeholder(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    [
-        "xxx",
-        "changeme",
-        "change_me",
-        "example",
-        "dummy",
-        "placeholder",
-        "your_",
-        "your-",
-        "<",
-        "${",
-        "{{",
-        "***",
-        "redacted",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
-        || value.chars().all(|c| c == value.chars().next().unwrap_or(' '))
-}
-
-/// Every secret's byte range and kind.
-fn find(text: &str) -> Vec<(Range<usize>, &'static str)> {
-    let mut spans: Vec<(Range<usize>, &'static str)> = Vec::new();
-    for found in secrets::scan(text) {
-        let mut range = found.range;
-        if found.kind == "private key" {
-            // The detector matches the header; the key is the whole block.
-            let end = private_key_end().find(&text[range.end..]).map_or(text.len(), |m| range.end + m.end());
-            range.end = end;
-        }
-        spans.push((range, found.kind));
-    }
-    for caps in assignment().captures_iter(text) {
-        let (Some(name), Some(value)) =
-            (caps.name("name"), caps.name("quoted").or_else(|| caps.name("bare")))
-        else {
-            continue;
-        };
-        let plain = value.as_str();
-        if !secrets::is_secret_name(name.as_str()) || is_placeholder(plain) || looks_like_code(plain) {
-            continue;
-        }
-        spans.push((value.range(), "secret-named value"));
-    }
-    for m in random_token().find_iter(text) {
-        let token = m.as_str();
-        let has_digit = token.bytes().any(|b| b.is_ascii_digit());
-        let has_alpha = token.bytes().any(|b| b.is_ascii_alphabetic());
-        if has_digit && has_alpha && secrets::entropy(token) >= 4.2 && !token.contains("__") {
-            spans.push((m.range(), "high-entropy string"));
-        }
-    }
-    spans
-}
-
-/// A value that is an expression rather than a literal (`os.environ["X"]`,
-/// `getenv(...)`, `self.password`): nothing to hide.
-fn looks_like_code(value: &str) -> bool {
-    value.contains('(')
-        || value.contains('[')
-        || value.starts_with("self.")
-        || value.starts_with("this.")
-        || value.starts_with("process.env")
-        || value.starts_with("os.")
 }
 
 #[cfg(test)]

@@ -1,0 +1,107 @@
+//! The redactor against the generated secret corpus: every planted secret is
+//! counted as leaked if any of it survives, every look-alike as a false
+//! redaction if its text changes. Several seeds, so a rule that only fits
+//! one draw of values fails.
+
+#[path = "support/secret_corpus.rs"]
+mod secret_corpus;
+
+use aura_llm::redact::redact;
+use secret_corpus::{look_alikes, secrets};
+
+#[test]
+fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
+    let mut leaks = Vec::new();
+    let mut false_redactions = Vec::new();
+    let mut planted = 0;
+    let mut formats = std::collections::BTreeSet::new();
+    for seed in [1, 7, 42, 1234, 98765] {
+        for case in secrets(seed) {
+            let redacted = redact(&case.text);
+            formats.insert(case.format);
+            for secret in &case.secrets {
+                planted += 1;
+                // A secret counts as leaked if any 6-character piece of it survives.
+                let pieces = secret.len().saturating_sub(5).max(1);
+                let leaked = (0..pieces).any(|i| {
+                    secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| redacted.text.contains(p))
+                });
+                if leaked {
+                    leaks.push(format!("{} (seed {seed}): {secret}\n{}", case.format, redacted.text));
+                }
+            }
+        }
+        for case in look_alikes(seed) {
+            let redacted = redact(&case.text);
+            if redacted.text != case.text {
+                false_redactions.push(format!("{}: {}", case.format, redacted.text));
+            }
+        }
+    }
+    let look = look_alikes(1).len();
+    eprintln!(
+        "{planted} secrets in {} formats: {} leaked; {look} look-alikes x 5 seeds: {} redacted",
+        formats.len(),
+        leaks.len(),
+        false_redactions.len()
+    );
+    assert!(planted >= 60 * 5 && formats.len() >= 20 && look >= 25);
+    assert!(
+        leaks.is_empty() && false_redactions.is_empty(),
+        "{} leaks:\n{}\n\n{} false redactions:\n{}",
+        leaks.len(),
+        leaks.join("\n---\n"),
+        false_redactions.len(),
+        false_redactions.join("\n---\n")
+    );
+}
+
+#[path = "support/secret_corpus_holdout.rs"]
+mod holdout;
+
+/// The held-out split, scored the same way. Written after the redactor was
+/// tuned on the development corpus; its first run (3 seeds) leaked 27 of 66
+/// secrets (sshpass, docker login -p, redis-cli -a, inline `PGPASSWORD=`,
+/// `docker run -e`, .pgpass, "password for staging is", Markdown fields,
+/// SendGrid keys) and redacted 1 of 20 look-alikes (a YAML mapping under
+/// `secret:`). The fixes are general rules, not these strings.
+#[test]
+fn the_held_out_split_leaks_nothing_and_look_alikes_stay() {
+    let mut leaks = Vec::new();
+    let mut planted = 0;
+    for seed in [3, 11, 500] {
+        for case in holdout::secrets(seed) {
+            let redacted = redact(&case.text);
+            for secret in &case.secrets {
+                planted += 1;
+                let pieces = secret.len().saturating_sub(5).max(1);
+                if (0..pieces).any(|i| {
+                    secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| redacted.text.contains(p))
+                }) {
+                    leaks.push(format!("{} (seed {seed}): {}", case.format, redacted.text));
+                }
+            }
+        }
+    }
+    let false_redactions: Vec<String> = holdout::look_alikes()
+        .into_iter()
+        .filter_map(|case| {
+            let redacted = redact(&case.text);
+            (redacted.text != case.text).then(|| format!("{}: {}", case.format, redacted.text))
+        })
+        .collect();
+    eprintln!(
+        "held out: {planted} secrets, {} leaked; {} look-alikes, {} redacted",
+        leaks.len(),
+        holdout::look_alikes().len(),
+        false_redactions.len()
+    );
+    assert!(
+        leaks.is_empty() && false_redactions.is_empty(),
+        "{} leaks:\n{}\n\n{} false redactions:\n{}",
+        leaks.len(),
+        leaks.join("\n---\n"),
+        false_redactions.len(),
+        false_redactions.join("\n---\n")
+    );
+}
