@@ -166,6 +166,10 @@ pub fn analyze_incremental(
     tokens: bool,
     cache: &mut AnalysisCache,
 ) -> (Vec<Diagnostic>, Option<Vec<Token>>) {
+    if crate::too_deep(file.tree) {
+        cache.chunks.clear();
+        return crate::analyze_and_tokenize(file, settings, tokens);
+    }
     let source = file.text.to_string();
     let Some(walker) = ChunkWalker::new(file, &source, tokens) else {
         return crate::analyze_and_tokenize(file, settings, tokens);

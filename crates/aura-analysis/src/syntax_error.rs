@@ -55,6 +55,9 @@ pub fn check(tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
 /// surroundings show such a construct are not reported.
 pub fn check_in(language: &str, tree: &Tree, text: &Rope) -> Vec<Diagnostic> {
     let found = errors(tree, text);
+    // The filters below walk up from each error; past the depth limit that
+    // walk is what must not happen, and such input is not code that compiles.
+    let language = if crate::too_deep(tree) { "" } else { language };
     match language {
         "c" | "cpp" => {
             // Scanned only when there is an error to judge.
@@ -189,25 +192,36 @@ fn errors<'t>(tree: &'t Tree, text: &Rope) -> Vec<(Diagnostic, Node<'t>)> {
     if !root.has_error() {
         return out;
     }
-    // Iterative: nesting depth is the input's to choose.
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    // Iterative, and each node carries the context its ancestors give it:
+    // nesting depth is the input's to choose, and tree-sitter's
+    // `Node::parent` both costs O(depth) and recurses that deep in C.
+    let mut stack: Vec<(Node<'t>, Option<Node<'t>>)> = vec![(root, None)];
+    while let Some((node, context)) = stack.pop() {
         if out.len() >= MAX_ERRORS {
             break;
         }
+        let say = |what: String| match context {
+            Some(ctx) => format!("{what} in {}", humanize(ctx.kind())),
+            None => what,
+        };
         if node.is_missing() {
-            out.push((missing(node), node));
+            let what = if node.is_named() { humanize(node.kind()) } else { format!("`{}`", node.kind()) };
+            let at = node.start_byte();
+            out.push((Diagnostic::new(CODE, Severity::Error, say(format!("missing {what}")), at..at), node));
             continue;
         }
         if node.is_error() {
-            out.push((unexpected(node, text), node));
+            let (what, range) = locate_error(node, text);
+            out.push((Diagnostic::new(CODE, Severity::Error, say(what), range), node));
             continue;
         }
+        // The root (module, program, source_file) adds nothing.
+        let inner = if node.is_named() && node != root { Some(node) } else { context };
         let mut cursor = node.walk();
-        let children: Vec<Node> =
+        let children: Vec<Node<'t>> =
             node.children(&mut cursor).filter(|c| c.has_error() || c.is_missing()).collect();
         // Only subtrees that contain an error are worth walking into.
-        stack.extend(children.into_iter().rev());
+        stack.extend(children.into_iter().rev().map(|c| (c, inner)));
     }
     out
 }
@@ -440,38 +454,29 @@ fn is_macro_name(word: &str) -> bool {
         && last.chars().any(|c| c.is_ascii_uppercase())
 }
 
-fn missing(node: Node) -> Diagnostic {
-    let what = if node.is_named() { humanize(node.kind()) } else { format!("`{}`", node.kind()) };
-    let message = match context(node) {
-        Some(ctx) => format!("missing {what} in {ctx}"),
-        None => format!("missing {what}"),
-    };
-    let at = node.start_byte();
-    Diagnostic::new(CODE, Severity::Error, message, at..at)
-}
-
-fn unexpected(node: Node, text: &Rope) -> Diagnostic {
-    let (what, range) = locate_error(node, text);
-    let message = match context(node) {
-        Some(ctx) => format!("{what} in {ctx}"),
-        None => what,
-    };
-    Diagnostic::new(CODE, Severity::Error, message, range)
-}
-
 /// Tree-sitter's ERROR node covers everything it had to skip, often a whole
 /// statement. Narrow it down to the token that broke the parse, in order of
 /// confidence: an unbalanced bracket, a nested error, a lone stray token; else
 /// the first line of the skipped region.
-fn locate_error(node: Node, text: &Rope) -> (String, Range<usize>) {
-    let leaves = leaves(node);
-    if let Some(found) = unbalanced_bracket(&leaves) {
-        return found;
-    }
-    let mut cursor = node.walk();
-    if let Some(inner) = node.children(&mut cursor).find(|c| c.is_error()) {
-        return locate_error(inner, text);
-    }
+fn locate_error(mut node: Node, text: &Rope) -> (String, Range<usize>) {
+    // A loop, not recursion, and a bounded one: errors can nest as deep as
+    // the input, and each level reads all the leaves below it.
+    let mut levels = 0;
+    let leaves = loop {
+        let leaves = leaves(node);
+        if let Some(found) = unbalanced_bracket(&leaves) {
+            return found;
+        }
+        let mut cursor = node.walk();
+        let inner = node.children(&mut cursor).find(|c| c.is_error());
+        match inner {
+            Some(inner) if levels < 16 => {
+                node = inner;
+                levels += 1;
+            }
+            _ => break leaves,
+        }
+    };
     match leaves.as_slice() {
         [] => ("unexpected end of file".to_string(), node.byte_range()),
         [only] => (format!("unexpected {}", describe_token(*only, text)), only.byte_range()),
@@ -550,20 +555,6 @@ fn quote(raw: &str) -> String {
         quoted.push('…');
     }
     format!("`{}`", quoted.replace('`', "'"))
-}
-
-/// The nearest named ancestor that says where the error is, such as "parameters".
-fn context(node: Node) -> Option<String> {
-    let mut parent = node.parent();
-    while let Some(p) = parent {
-        if p.is_named() && !p.is_error() {
-            // The root (module, program, source_file) adds nothing.
-            p.parent()?;
-            return Some(humanize(p.kind()));
-        }
-        parent = p.parent();
-    }
-    None
 }
 
 fn humanize(kind: &str) -> String {

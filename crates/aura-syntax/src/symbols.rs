@@ -168,6 +168,9 @@ pub fn document_symbols(language: &Language, tree: &Tree, text: &Rope) -> Vec<Sy
     nest(flat.into_iter().map(|(_, s)| s).collect())
 }
 
+/// The deepest symbol nesting kept; no editor shows an outline deeper.
+const MAX_DEPTH: usize = 64;
+
 /// Builds the hierarchy from symbols sorted by start, outermost first.
 fn nest(flat: Vec<Symbol>) -> Vec<Symbol> {
     let mut roots: Vec<Symbol> = Vec::new();
@@ -184,6 +187,14 @@ fn nest(flat: Vec<Symbol>) -> Vec<Symbol> {
             && stack.last().is_some_and(|parent| parent.kind.holds_methods())
         {
             symbol.kind = SymbolKind::Method;
+        }
+        if stack.len() >= MAX_DEPTH {
+            // Deeper symbols become leaves here: every consumer of the tree
+            // (protocol conversion, JSON, drop) recurses once per level.
+            if let Some(top) = stack.last_mut() {
+                top.children.push(symbol);
+            }
+            continue;
         }
         stack.push(symbol);
     }

@@ -46,3 +46,20 @@ fn symbols_for_every_language() {
     }
     assert_eq!(seen.len(), 13, "one fixture per language, got {seen:?}");
 }
+
+#[test]
+fn a_thousand_nested_functions_nest_64_deep_then_list_the_rest() {
+    let text = format!("{}{}\n", "function f() {".repeat(1000), "}".repeat(1000));
+    let language = registry().by_id("javascript").unwrap();
+    let mut doc = Document::new(&text, Some(language));
+    let tree = doc.tree().unwrap().clone();
+    let symbols = document_symbols(language, &tree, doc.text());
+    let (mut depth, mut level, mut total) = (0, &symbols, 0);
+    while let Some(first) = level.first() {
+        depth += 1;
+        total += level.len();
+        level = &first.children;
+    }
+    assert_eq!(depth, 65, "64 levels of containers, then leaves");
+    assert_eq!(total, 1000, "every function is still listed");
+}
