@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::audit::{now_rfc3339, AuditEntry, AuditLog};
 use crate::cache::{sha256_hex, Cache};
 use crate::provider::{Budget, GenRequest, Generation, Input, LlmError, Message, Provider};
-use crate::redact::{Redaction, Redactor};
+use crate::redact::{Redaction, Redactor, Restorer};
 
 /// Retry and breaker settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +205,24 @@ impl Chain {
             .collect()
     }
 
-    /// Answer `request` with the first provider that can, streaming through `on_event`.
+    /// Why privacy rules keep `provider` out of this call, if they do.
+    fn blocked(provider: &dyn Provider, privacy: &Privacy) -> Option<&'static str> {
+        if !provider.is_remote() {
+            return None;
+        }
+        if privacy.local_only {
+            Some("this file is local-only (privacy.local_only)")
+        } else if !privacy.allow_remote {
+            Some("remote providers are off (privacy.allow_remote = false)")
+        } else {
+            None
+        }
+    }
+
+    /// Answer `request` with the first provider that can, streaming through
+    /// `on_event`. The whole chain, retries and failovers included, answers
+    /// within the budget's `total`; the cache is asked before any provider, so
+    /// a dead first provider does not delay an answer already known.
     pub async fn generate(
         &self,
         request: &GenRequest,
@@ -213,18 +230,48 @@ impl Chain {
         on_event: &(dyn Fn(Event<'_>) + Send + Sync),
         cancel: &CancellationToken,
     ) -> Result<Outcome, LlmError> {
+        let start = Instant::now();
+        // Anything sent over HTTP is outbound, even to this machine: redact it.
+        let (redacted, redaction) = redact_request(request);
+        let outbound = |provider: &dyn Provider| provider.host() != "in-process";
+        let sent_to = |provider: &dyn Provider| if outbound(provider) { &redacted } else { request };
+        let restore = |provider: &dyn Provider, text: &str| {
+            if outbound(provider) {
+                redaction.restore(text)
+            } else {
+                text.to_string()
+            }
+        };
+
+        if let (Some(cache), false) = (&self.cache, call.bypass_cache) {
+            for member in &self.members {
+                let provider = member.provider.as_ref();
+                if Self::blocked(provider, &call.privacy).is_some() {
+                    continue;
+                }
+                let Some(key) = Cache::key(provider.name(), provider.model(), sent_to(provider)) else {
+                    continue;
+                };
+                if let Some(hit) = cache.get(&key) {
+                    let text = restore(provider, &hit.text);
+                    on_event(Event::Token(&text));
+                    let redactions = if outbound(provider) { redaction.count() } else { 0 };
+                    return Ok(Outcome {
+                        generation: Generation { text, ..hit },
+                        failed: Vec::new(),
+                        redactions,
+                    });
+                }
+            }
+        }
+
         let mut failed: Vec<(String, LlmError)> = Vec::new();
         for member in &self.members {
             if cancel.is_cancelled() {
                 return Err(LlmError::Cancelled);
             }
             let provider = member.provider.as_ref();
-            if provider.is_remote() && (call.privacy.local_only || !call.privacy.allow_remote) {
-                let why = if call.privacy.local_only {
-                    "this file is local-only (privacy.local_only)"
-                } else {
-                    "remote providers are off (privacy.allow_remote = false)"
-                };
+            if let Some(why) = Self::blocked(provider, &call.privacy) {
                 failed.push((provider.name().to_string(), LlmError::Blocked(why.to_string())));
                 continue;
             }
@@ -233,37 +280,41 @@ impl Chain {
                     .push((provider.name().to_string(), LlmError::CircuitOpen(provider.name().to_string())));
                 continue;
             }
-            // Anything sent over HTTP is outbound, even to this machine: redact it.
-            let outbound = provider.host() != "in-process";
-            let (sent, redaction) =
-                if outbound { redact_request(request) } else { (request.clone(), Redaction::default()) };
-
-            let key =
-                if call.bypass_cache { None } else { Cache::key(provider.name(), provider.model(), &sent) };
-            if let (Some(cache), Some(key)) = (&self.cache, &key) {
-                if let Some(hit) = cache.get(key) {
-                    let text = redaction.restore(&hit.text);
-                    on_event(Event::Token(&text));
-                    return Ok(Outcome {
-                        generation: Generation { text, ..hit },
-                        failed: stringify(failed),
-                        redactions: redaction.count(),
-                    });
-                }
-            }
+            let Some(budget) = self.remaining(start) else {
+                failed.push((
+                    provider.name().to_string(),
+                    LlmError::Timeout { stage: crate::provider::Stage::Total, after: self.budget.total },
+                ));
+                break;
+            };
+            let sent = sent_to(provider);
+            let plain = Redaction::default();
+            let redaction = if outbound(provider) { &redaction } else { &plain };
 
             let streamed = AtomicBool::new(false);
+            let restorer = Mutex::new(Restorer::new(redaction));
             let on_token = |piece: &str| {
                 streamed.store(true, Ordering::Relaxed);
-                on_event(Event::Token(piece));
+                let text = restorer.lock().map(|mut r| r.push(piece)).unwrap_or_default();
+                if !text.is_empty() {
+                    on_event(Event::Token(&text));
+                }
             };
-            let result = self.attempts(provider, &sent, &on_token, &streamed, cancel).await;
-            if outbound {
-                self.audit(provider, call, &sent, &redaction, &result);
-            }
+            let result = self
+                .attempts(provider, sent, &on_token, &streamed, cancel, budget, start, call, redaction)
+                .await;
             match result {
                 Ok(generation) => {
+                    let rest = restorer.lock().map(|mut r| r.finish()).unwrap_or_default();
+                    if !rest.is_empty() {
+                        on_event(Event::Token(&rest));
+                    }
                     self.record(member, None);
+                    let key = if call.bypass_cache {
+                        None
+                    } else {
+                        Cache::key(provider.name(), provider.model(), sent)
+                    };
                     if let (Some(cache), Some(key)) = (&self.cache, &key) {
                         cache.put(key, &generation);
                     }
@@ -291,8 +342,22 @@ impl Chain {
         Err(LlmError::Exhausted(failed))
     }
 
-    /// One provider, retried with backoff while its errors are transient and
-    /// nothing has streamed yet (`on_token` sets `streamed`).
+    /// The budget left to an attempt that starts now, or `None` when the
+    /// chain's overall deadline has passed.
+    fn remaining(&self, start: Instant) -> Option<Budget> {
+        let left = self.budget.total.checked_sub(start.elapsed()).filter(|d| !d.is_zero())?;
+        Some(Budget {
+            connect: self.budget.connect.min(left),
+            first_token: self.budget.first_token.min(left),
+            total: left,
+            ..self.budget
+        })
+    }
+
+    /// One provider, retried with backoff while its errors are transient,
+    /// nothing has streamed yet (`on_token` sets `streamed`) and the overall
+    /// deadline allows; each HTTP request is one audit line.
+    #[allow(clippy::too_many_arguments)]
     async fn attempts(
         &self,
         provider: &dyn Provider,
@@ -300,11 +365,18 @@ impl Chain {
         on_token: &(dyn Fn(&str) + Send + Sync),
         streamed: &AtomicBool,
         cancel: &CancellationToken,
+        mut budget: Budget,
+        start: Instant,
+        call: &Call,
+        redaction: &Redaction,
     ) -> Result<Generation, LlmError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = provider.generate(request, on_token, cancel, &self.budget).await;
+            let result = provider.generate(request, on_token, cancel, &budget).await;
+            if provider.host() != "in-process" && !matches!(result, Err(LlmError::Cancelled)) {
+                self.audit(provider, call, request, redaction, &result);
+            }
             let error = match result {
                 Ok(generation) => return Ok(generation),
                 Err(e) => e,
@@ -321,11 +393,19 @@ impl Chain {
                 _ => backoff,
             }
             .min(self.policy.max_backoff);
+            // No retry that the overall deadline would cut short anyway.
+            let Some(left) = self.remaining(start).filter(|b| b.total > pause) else { return Err(error) };
             tracing::info!("{} failed ({error}); retrying in {} ms", provider.name(), pause.as_millis());
             tokio::select! {
                 _ = cancel.cancelled() => return Err(LlmError::Cancelled),
                 _ = tokio::time::sleep(pause) => {}
             }
+            budget = Budget {
+                connect: left.connect.min(left.total - pause),
+                first_token: left.first_token.min(left.total - pause),
+                total: left.total - pause,
+                ..left
+            };
         }
     }
 

@@ -266,6 +266,26 @@ pub(crate) async fn stream_post(
         return Err(LlmError::Status { status: status.as_u16(), detail: error_detail(&body), retry_after });
     }
 
+    // A server that ignores `"stream": true` answers with one JSON document;
+    // say so rather than report a cut stream.
+    let json_reply = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if json_reply {
+        let (at, stage, limit) = deadline(collector);
+        let body = tokio::select! {
+            _ = cancel.cancelled() => return Err(LlmError::Cancelled),
+            _ = tokio::time::sleep_until(at) => return Err(LlmError::Timeout { stage, after: limit }),
+            text = response.text() => text.unwrap_or_default(),
+        };
+        return Err(LlmError::Protocol(format!(
+            "asked for a stream, the server answered with a single JSON document (does it support streaming?): {}",
+            shorten(&body, 120)
+        )));
+    }
+
     let mut body = response.bytes_stream();
     loop {
         let (at, stage, limit) = deadline(collector);

@@ -516,3 +516,138 @@ async fn model_lists_come_from_each_protocol() {
     assert_eq!(provider(Proto::OpenAi, &server, "p").models(&budget()).await.unwrap(), ["smollm2"]);
     assert_eq!(provider(Proto::Ollama, &server, "p").models(&budget()).await.unwrap(), ["llama3:8b"]);
 }
+
+/// The chain as a whole answers within the budget's `total`, however many
+/// providers hang in turn: [hang, hang, healthy] ends by the deadline.
+#[tokio::test]
+async fn the_whole_chain_answers_within_the_overall_deadline() {
+    let hang = FaultServer::start(|_, _| vec![fs::sleep(5_000)]).await;
+    let slow_drip = FaultServer::start(|_, _| {
+        let mut actions = fs::openai_stream(&["a"]);
+        let tail = actions.split_off(2);
+        actions.extend((0..100).flat_map(|_| {
+            [fs::sleep(30), fs::send("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n")]
+        }));
+        actions.extend(tail);
+        actions
+    })
+    .await;
+    let healthy = FaultServer::start(|_, _| fs::openai_stream(&["late"])).await;
+    let budget =
+        Budget { first_token: Duration::from_millis(600), total: Duration::from_millis(1000), ..budget() };
+    let chain = Chain::new(
+        vec![
+            provider(Proto::OpenAi, &hang, "hang"),
+            provider(Proto::OpenAi, &slow_drip, "drip"),
+            provider(Proto::OpenAi, &healthy, "healthy"),
+        ],
+        budget,
+    )
+    .with_policy(quick_policy());
+    let started = Instant::now();
+    let result = chain.generate(&request(), &Call::default(), &|_| {}, &CancellationToken::new()).await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1400), "took {took:?} against a 1000 ms deadline");
+    let Err(LlmError::Exhausted(failed)) = result else { panic!("{result:?}") };
+    let names: Vec<&str> = failed.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["hang", "drip", "healthy"], "{failed:?}");
+    assert!(failed[2].1.to_string().contains("timeout"), "{failed:?}");
+    assert_eq!(healthy.count(), 0, "no request is started after the deadline");
+}
+
+#[tokio::test]
+async fn a_json_reply_to_a_stream_request_says_so() {
+    let server = FaultServer::start(|_, _| {
+        vec![
+            fs::head(200, "application/json", ""),
+            fs::send("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"}}]}"),
+        ]
+    })
+    .await;
+    let (result, _) = generate(provider(Proto::OpenAi, &server, "p").as_ref()).await;
+    let error = result.unwrap_err().to_string();
+    assert!(error.contains("single JSON document"), "{error}");
+    assert!(!error.contains("ended before"), "{error}");
+}
+
+/// Every HTTP request is one audit line, retries included.
+#[tokio::test]
+async fn each_http_request_is_one_audit_line() {
+    let flaky =
+        FaultServer::start(
+            |n, _| if n < 1 { fs::error(503, "", "busy") } else { fs::error(500, "", "down") },
+        )
+        .await;
+    let healthy = FaultServer::start(|_, _| fs::openai_stream(&["ok"])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = Arc::new(AuditLog::new(&dir.path().join("audit.jsonl")));
+    let chain = Chain::new(
+        vec![provider(Proto::OpenAi, &flaky, "flaky"), provider(Proto::OpenAi, &healthy, "healthy")],
+        budget(),
+    )
+    .with_policy(quick_policy())
+    .with_audit(audit.clone());
+    chain.generate(&request(), &Call::default(), &|_| {}, &CancellationToken::new()).await.unwrap();
+    let entries = audit.read();
+    let requests = flaky.count() + healthy.count();
+    assert_eq!(requests, 3);
+    assert_eq!(entries.len(), requests, "{entries:?}");
+    let outcomes: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e.provider.as_str(), e.outcome.as_str())).collect();
+    assert_eq!(outcomes[0].0, "flaky");
+    assert!(outcomes[0].1.contains("503") && outcomes[1].1.contains("500"), "{outcomes:?}");
+    assert_eq!(outcomes[2], ("healthy", "ok"));
+}
+
+/// A rerun is answered from the cache before the dead first provider is tried.
+#[tokio::test]
+async fn the_cache_is_asked_before_a_dead_first_provider() {
+    let dead = FaultServer::start(|_, _| vec![fs::sleep(5_000)]).await;
+    let healthy = FaultServer::start(|_, _| fs::openai_stream(&["known answer"])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = aura_llm::cache::Cache::new(dir.path(), Duration::from_secs(60), 100);
+    let chain = Chain::new(
+        vec![provider(Proto::OpenAi, &dead, "dead"), provider(Proto::OpenAi, &healthy, "healthy")],
+        Budget { total: Duration::from_secs(3), ..budget() },
+    )
+    .with_policy(Policy { attempts: 1, ..quick_policy() })
+    .with_cache(cache);
+    let first =
+        chain.generate(&request(), &Call::default(), &|_| {}, &CancellationToken::new()).await.unwrap();
+    assert_eq!(first.generation.provider, "healthy");
+    let dead_requests = dead.count();
+    let second =
+        chain.generate(&request(), &Call::default(), &|_| {}, &CancellationToken::new()).await.unwrap();
+    assert!(second.generation.cached);
+    assert_eq!(second.generation.text, "known answer");
+    assert_eq!(dead.count(), dead_requests, "the dead provider was not asked again");
+}
+
+/// What streams to the user is what the final answer says: secrets come back
+/// in the stream too, even when a placeholder is split across chunks.
+#[tokio::test]
+async fn streamed_pieces_have_secrets_restored() {
+    let server = FaultServer::start(move |_, c| {
+        let at = c.body.find("[REDACTED_SECRET_").unwrap();
+        let end = at + c.body[at..].find(']').unwrap() + 1;
+        let placeholder = c.body[at..end].to_string();
+        let (a, b) = placeholder.split_at(7);
+        fs::openai_stream(&["key: ", a, b, " done"])
+    })
+    .await;
+    let chain = Chain::new(vec![provider(Proto::OpenAi, &server, "p")], budget());
+    let mut req = request();
+    req.input = aura_llm::Input::Chat(vec![Message::user(leaky_prompt())]);
+    let streamed = Arc::new(Mutex::new(String::new()));
+    let sink = streamed.clone();
+    let on_event = move |e: Event<'_>| {
+        if let Event::Token(t) = e {
+            sink.lock().unwrap().push_str(t);
+        }
+    };
+    let outcome = chain.generate(&req, &Call::default(), &on_event, &CancellationToken::new()).await.unwrap();
+    let streamed = streamed.lock().unwrap().clone();
+    assert_eq!(streamed, outcome.generation.text);
+    assert!(!streamed.contains("REDACTED"), "{streamed}");
+    assert!(SECRETS.iter().any(|s| streamed.contains(s)), "{streamed}");
+}

@@ -49,6 +49,55 @@ impl Redaction {
     }
 }
 
+/// Restores placeholders in an answer that arrives in pieces: a piece that
+/// ends inside a placeholder (`[REDACTED_SEC`) is held back until the rest
+/// arrives, so streamed output shows what the final answer shows.
+#[derive(Debug)]
+pub struct Restorer<'r> {
+    redaction: &'r Redaction,
+    pending: String,
+}
+
+const PLACEHOLDER_PREFIX: &str = "[REDACTED_SECRET_";
+
+impl<'r> Restorer<'r> {
+    /// A restorer for answers to the request `redaction` produced.
+    pub fn new(redaction: &'r Redaction) -> Restorer<'r> {
+        Restorer { redaction, pending: String::new() }
+    }
+
+    /// The restored text that `piece` completes; may be empty.
+    pub fn push(&mut self, piece: &str) -> String {
+        if self.redaction.replacements.is_empty() {
+            return piece.to_string();
+        }
+        self.pending.push_str(piece);
+        let hold = self.pending.rfind('[').filter(|&i| {
+            let tail = &self.pending[i..];
+            if tail.len() <= PLACEHOLDER_PREFIX.len() {
+                PLACEHOLDER_PREFIX.starts_with(tail)
+            } else {
+                tail.starts_with(PLACEHOLDER_PREFIX)
+                    && tail[PLACEHOLDER_PREFIX.len()..].bytes().all(|b| b.is_ascii_digit())
+            }
+        });
+        let ready = match hold {
+            Some(i) => {
+                let rest = self.pending.split_off(i);
+                std::mem::replace(&mut self.pending, rest)
+            }
+            None => std::mem::take(&mut self.pending),
+        };
+        self.redaction.restore(&ready)
+    }
+
+    /// Whatever was held back, at the end of the answer.
+    pub fn finish(&mut self) -> String {
+        let rest = std::mem::take(&mut self.pending);
+        self.redaction.restore(&rest)
+    }
+}
+
 /// Redacts several texts (a chat's messages) with one numbering, so a secret
 /// repeated across messages keeps one placeholder.
 #[derive(Debug, Default)]
@@ -159,6 +208,19 @@ mod tests {
         let r = redact(code);
         assert_eq!(r.text, code);
         assert_eq!(r.count(), 0);
+    }
+
+    #[test]
+    fn a_placeholder_split_across_pieces_is_restored_once_whole() {
+        let r = redact("token = \"ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i\"");
+        let mut restorer = Restorer::new(&r);
+        let mut out = String::new();
+        for piece in ["use [REDAC", "TED_SECRET_", "1", "] now; [x] and [", "REDACTED_SECRET_1]"] {
+            out.push_str(&restorer.push(piece));
+        }
+        out.push_str(&restorer.finish());
+        let secret = "ghp_Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i";
+        assert_eq!(out, format!("use {secret} now; [x] and {secret}"));
     }
 
     #[test]
