@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use aura_config::AiConfig;
 use aura_ide::ai::{self, Providers};
-use aura_llm::{Budget, CancellationToken, GenRequest, Message, Ollama, OpenAi, Provider};
+use aura_llm::{Budget, Call, CancellationToken, Chain, GenRequest, Message, Ollama, OpenAi, Provider};
 use serde::Serialize;
 
 /// One endpoint's report.
@@ -38,7 +38,29 @@ pub async fn examine(providers: &Providers, config: &AiConfig, generate: bool) -
     let budget = ai::budget(config);
     let mut probes: Vec<Probe> = Vec::new();
     for (name, provider) in providers.all() {
-        probes.push(probe(name, provider.as_ref(), true, generate, &budget).await);
+        // Privacy holds for probes too: a remote provider that is off is not
+        // contacted at all (no model list, no key sent), and the generation
+        // probe goes through the provider's chain, which redacts and audits.
+        if provider.is_remote() && !config.privacy.allow_remote {
+            probes.push(Probe {
+                name: name.to_string(),
+                kind: provider.kind().to_string(),
+                host: provider.host(),
+                configured: true,
+                ok: false,
+                models: Vec::new(),
+                first_token_ms: None,
+                load_ms: None,
+                problem: Some(
+                    "not contacted: remote providers are off (privacy.allow_remote = false)".into(),
+                ),
+            });
+            continue;
+        }
+        let chain = providers.named(name);
+        let call = providers.call("doctor", None, true);
+        let generation = generate.then_some((chain.as_deref(), &call));
+        probes.push(probe(name, provider.as_ref(), true, generation, &budget).await);
     }
     let quick = Budget { connect: Duration::from_millis(300), first_token: Duration::from_secs(5), ..budget };
     let usual: [(&str, &str, u16); 3] =
@@ -57,7 +79,7 @@ pub async fn examine(providers: &Providers, config: &AiConfig, generate: bool) -
                 Err(_) => continue,
             },
         };
-        let mut report = probe(name, provider.as_ref(), false, false, &quick).await;
+        let mut report = probe(name, provider.as_ref(), false, None, &quick).await;
         report.problem = report.problem.map(|p| format!("{p} (port {port})"));
         probes.push(report);
     }
@@ -166,7 +188,7 @@ async fn probe(
     name: &str,
     provider: &dyn Provider,
     configured: bool,
-    generate: bool,
+    generate: Option<(Option<&Chain>, &Call)>,
     budget: &Budget,
 ) -> Probe {
     let mut report = Probe {
@@ -190,10 +212,17 @@ async fn probe(
             return report;
         }
     }
-    if generate {
+    if let Some((chain, call)) = generate {
         let start = Instant::now();
         let request = GenRequest::chat(vec![Message::user("Reply with the word ok.")], 4);
-        match provider.generate(&request, &|_| {}, &CancellationToken::new(), budget).await {
+        let result = match chain {
+            Some(chain) => chain
+                .generate(&request, call, &|_| {}, &CancellationToken::new())
+                .await
+                .map(|outcome| outcome.generation),
+            None => provider.generate(&request, &|_| {}, &CancellationToken::new(), budget).await,
+        };
+        match result {
             Ok(g) => {
                 report.first_token_ms = g.first_token.map(|d| d.as_millis());
                 if provider.host() == "in-process" {

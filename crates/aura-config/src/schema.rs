@@ -392,9 +392,13 @@ impl Default for AiCacheConfig {
 pub struct PrivacyConfig {
     /// Allow providers that are not on this machine.
     pub allow_remote: bool,
-    /// Gitignore-style globs (relative to the workspace) whose content never
-    /// goes to a remote provider.
+    /// Gitignore-style globs (relative to the workspace, or a file name)
+    /// whose content never leaves the Aura process: only the embedded model
+    /// answers requests about them, and they are never sent as context.
     pub local_only: Vec<String>,
+    /// Let requests about local-only files go to a provider on this machine
+    /// (a loopback llama.cpp or Ollama server) as well.
+    pub local_only_loopback: bool,
     /// Keep the full prompt in the audit log (off: only its hash and size).
     pub audit_prompts: bool,
 }
@@ -403,13 +407,31 @@ impl Default for PrivacyConfig {
     fn default() -> Self {
         PrivacyConfig {
             allow_remote: false,
-            local_only: vec![
-                ".env".into(),
-                ".env.*".into(),
-                "**/secrets/**".into(),
-                "*.pem".into(),
-                "*.key".into(),
-            ],
+            local_only: [
+                ".env",
+                ".env.*",
+                "**/secrets/**",
+                "*.pem",
+                "*.key",
+                "*.p12",
+                "*.pfx",
+                "*.keystore",
+                "*.jks",
+                "id_rsa*",
+                "id_dsa*",
+                "id_ecdsa*",
+                "id_ed25519*",
+                ".npmrc",
+                ".pypirc",
+                ".netrc",
+                ".pgpass",
+                "credentials*",
+                "**/.aws/**",
+                "**/.docker/config.json",
+            ]
+            .map(String::from)
+            .to_vec(),
+            local_only_loopback: false,
             audit_prompts: false,
         }
     }

@@ -146,6 +146,7 @@ impl Providers {
             privacy: Privacy {
                 allow_remote: config.privacy.allow_remote,
                 local_only: false,
+                local_only_loopback: config.privacy.local_only_loopback,
                 audit_prompts: config.privacy.audit_prompts,
             },
             local_only: local_only.build().unwrap_or_else(|_| GlobSet::empty()),
@@ -182,13 +183,17 @@ impl Providers {
         self.enabled && !self.chat.is_empty()
     }
 
+    /// Whether `file` matches a `privacy.local_only` glob: its content never
+    /// leaves the process, neither as the request's file nor as context.
+    pub fn is_local_only(&self, file: &Path) -> bool {
+        let relative = self.root.as_deref().and_then(|r| file.strip_prefix(r).ok()).unwrap_or(file);
+        self.local_only.is_match(relative)
+            || file.file_name().is_some_and(|name| self.local_only.is_match(Path::new(name)))
+    }
+
     /// The call options for a request about `file` (local-only globs apply).
     pub fn call(&self, program: &str, file: Option<&Path>, bypass_cache: bool) -> Call {
-        let local_only = file.is_some_and(|file| {
-            let relative = self.root.as_deref().and_then(|r| file.strip_prefix(r).ok()).unwrap_or(file);
-            self.local_only.is_match(relative)
-                || file.file_name().is_some_and(|name| self.local_only.is_match(Path::new(name)))
-        });
+        let local_only = file.is_some_and(|file| self.is_local_only(file));
         Call { program: program.to_string(), privacy: Privacy { local_only, ..self.privacy }, bypass_cache }
     }
 }
@@ -585,5 +590,10 @@ mod tests {
         assert!(providers.call("P01", Some(Path::new("/ws/deploy/secrets/db.py")), false).privacy.local_only);
         assert!(providers.call("P01", Some(Path::new("/ws/certs/server.pem")), false).privacy.local_only);
         assert!(!providers.call("P01", Some(Path::new("/ws/src/main.py")), false).privacy.local_only);
+        for key in
+            ["/home/me/.ssh/id_ed25519", "/ws/.npmrc", "/ws/.netrc", "/ws/.aws/credentials", "/ws/store.p12"]
+        {
+            assert!(providers.is_local_only(Path::new(key)), "{key}");
+        }
     }
 }

@@ -77,8 +77,11 @@ struct Member {
 pub struct Privacy {
     /// Remote providers may be used at all.
     pub allow_remote: bool,
-    /// This request's file matched a local-only glob: no remote provider.
+    /// This request's file matched a local-only glob: only in-process
+    /// providers (and loopback ones with `local_only_loopback`).
     pub local_only: bool,
+    /// Local-only files may go to a provider on this machine.
+    pub local_only_loopback: bool,
     /// Keep the prompt itself in the audit log.
     pub audit_prompts: bool,
 }
@@ -207,12 +210,14 @@ impl Chain {
 
     /// Why privacy rules keep `provider` out of this call, if they do.
     fn blocked(provider: &dyn Provider, privacy: &Privacy) -> Option<&'static str> {
+        let in_process = provider.host() == "in-process";
+        if privacy.local_only && !in_process && (provider.is_remote() || !privacy.local_only_loopback) {
+            return Some("this file is local-only (privacy.local_only): it never leaves the Aura process");
+        }
         if !provider.is_remote() {
             return None;
         }
-        if privacy.local_only {
-            Some("this file is local-only (privacy.local_only)")
-        } else if !privacy.allow_remote {
+        if !privacy.allow_remote {
             Some("remote providers are off (privacy.allow_remote = false)")
         } else {
             None

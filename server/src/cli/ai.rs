@@ -2,7 +2,7 @@
 //! terminal. Answers stream to stdout as they arrive; messages about the
 //! pipeline (which provider, failovers, verification) go to stderr.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -51,16 +51,28 @@ fn chain_for(providers: &Providers, name: Option<&str>, role: Role) -> Result<Ar
     Ok(chain)
 }
 
-/// Streams tokens to stdout; failovers to stderr.
+/// Whether answers stream to stdout as they arrive: on a terminal. A pipe or
+/// a file gets the final answer only, so a provider that fails mid-answer
+/// never leaves its partial text in what a script reads.
+fn streaming() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Streams tokens to a terminal and marks a restart there; elsewhere only
+/// says on stderr that a provider failed.
 fn printer(event: Event<'_>) {
     match event {
-        Event::Token(text) => {
+        Event::Token(text) if streaming() => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
         }
+        Event::Token(_) => {}
+        Event::Restart { failed, error } if streaming() => {
+            println!("\n──── {failed} failed mid-answer ({error}); the answer starts over below ────");
+        }
         Event::Restart { failed, error } => {
-            eprintln!("\naura: {failed} failed mid-answer ({error}); trying the next provider")
+            eprintln!("aura: {failed} failed mid-answer ({error}); trying the next provider")
         }
     }
 }
@@ -146,6 +158,9 @@ pub fn ask(args: AskArgs) -> ExitCode {
     let result = rt.block_on(session.chain.generate(&request, &call, &printer, &cancel));
     match result {
         Ok(outcome) => {
+            if !streaming() {
+                print!("{}", outcome.generation.text);
+            }
             println!();
             let g = &outcome.generation;
             eprintln!(
@@ -241,6 +256,9 @@ pub fn run_program(args: RunProgramArgs) -> ExitCode {
                 "message": f.message,
             })).collect::<Vec<_>>(),
         }));
+    }
+    if !streaming() {
+        print!("{}", execution.answer);
     }
     println!();
     if reviews {

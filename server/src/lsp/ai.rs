@@ -301,8 +301,15 @@ async fn decide(state: &State, request: &AiRequest) -> RpcResult<(Decision, Prom
         if ctx.symbol.is_some() {
             // Code like this elsewhere in the workspace (the semantic index):
             // how the project already solves the same problem.
-            input.related =
-                state.semantic.related_code(&key, ctx.lines.0.saturating_sub(1), 3, RELATED_SIMILARITY);
+            let providers = state.providers();
+            let local_only = |path: &std::path::Path| providers.is_local_only(path);
+            input.related = state.semantic.related_code(
+                &key,
+                ctx.lines.0.saturating_sub(1),
+                3,
+                RELATED_SIMILARITY,
+                &local_only,
+            );
         }
         focus = Some(Focus { uri: uri.clone(), snapshot, version, context: ctx });
     }
@@ -422,13 +429,22 @@ async fn run(
         .await,
     );
     // Tokens arrive on the provider's task; forward them to `$/progress` from ours.
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // `None`: a provider failed mid-answer and the next starts over, so the
+    // partial text shown so far is withdrawn.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Option<String>>();
     let forward = {
         let (state, progress) = (state.clone(), progress.clone());
         tokio::spawn(async move {
             let mut text = String::new();
             while let Some(piece) = rx.recv().await {
-                text.push_str(&piece);
+                match piece {
+                    Some(piece) => text.push_str(&piece),
+                    None => {
+                        text.clear();
+                        progress.report(&state, "trying the next provider…".to_string(), None, true).await;
+                        continue;
+                    }
+                }
                 progress.report(&state, tail(&text, 80), None, false).await;
             }
             // Throttling may have dropped the last pieces (or all of a cached answer).
@@ -439,8 +455,8 @@ async fn run(
     };
     let on_event = move |event: Event<'_>| {
         let _ = tx.send(match event {
-            Event::Token(t) => t.to_string(),
-            Event::Restart { failed, .. } => format!("\n[{failed} failed; trying the next provider]\n"),
+            Event::Token(t) => Some(t.to_string()),
+            Event::Restart { .. } => None,
         });
     };
     let retries = state.config().ai.verify_retries;
@@ -593,13 +609,11 @@ async fn prompt_only(
     Ok(Some(json!({"program": program, "prompt": built, "document": document, "model": null})))
 }
 
-/// Write `markdown` to a temporary file and ask the editor to show it.
+/// Write `markdown` to the session's private scratch directory and ask the editor to show it.
 /// Clients without `window/showDocument` (Neovim 0.7) still get the path in the reply.
 pub(crate) async fn open_markdown(state: &State, name: &str, markdown: &str) -> Option<lsp::Url> {
-    let dir = std::env::temp_dir().join("aura-prompts");
-    let path = dir.join(format!("{name}-{}-{}.md", std::process::id(), next_id()));
-    let document = match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, markdown)) {
-        Ok(()) => lsp::Url::from_file_path(&path).ok(),
+    let document = match super::scratch::write(&format!("{name}-{}.md", next_id()), markdown) {
+        Ok(path) => lsp::Url::from_file_path(&path).ok(),
         Err(e) => {
             tracing::warn!("cannot write the document: {e}");
             None

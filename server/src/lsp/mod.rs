@@ -11,6 +11,7 @@ mod diagnostics;
 mod git;
 mod progress;
 mod pull;
+mod scratch;
 mod shape;
 mod transport;
 mod workspace;
@@ -847,5 +848,6 @@ pub async fn serve() -> bool {
     Server::new(input, output, socket).serve(service).await;
     // The server's half is dropped with it: the writer drains what is left and ends.
     let _ = writer.await;
+    scratch::remove();
     shut_down.load(std::sync::atomic::Ordering::SeqCst)
 }

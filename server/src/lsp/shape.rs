@@ -133,7 +133,14 @@ impl SemanticState {
     /// their code, as prompt context for AI programs (the `related` slot):
     /// at most `k`, only those at `min_similarity` or closer, each cut at
     /// [`RELATED_LINES`] lines. `None` when the index has nothing to offer.
-    pub(crate) fn related_code(&self, key: &str, line: u32, k: usize, min_similarity: f32) -> Option<String> {
+    pub(crate) fn related_code(
+        &self,
+        key: &str,
+        line: u32,
+        k: usize,
+        min_similarity: f32,
+        local_only: &dyn Fn(&Path) -> bool,
+    ) -> Option<String> {
         let (root, hits) = {
             let inner = self.inner.lock().ok()?;
             let root = inner.root.clone()?;
@@ -143,6 +150,10 @@ impl SemanticState {
         };
         let mut out = String::new();
         for hit in hits.iter().filter(|h| h.similarity >= min_similarity) {
+            // A local-only file's code never leaves the process, as context neither.
+            if local_only(&root.join(&hit.file)) {
+                continue;
+            }
             let Ok(text) = std::fs::read_to_string(root.join(&hit.file)) else { continue };
             let span = (hit.end_line + 1).saturating_sub(hit.start_line) as usize;
             let body: Vec<&str> =
