@@ -15,6 +15,7 @@ mod git;
 mod languages;
 mod lifecycle;
 mod ordering;
+mod privacy;
 mod shape;
 mod support;
 mod workspace;

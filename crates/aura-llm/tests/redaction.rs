@@ -9,6 +9,13 @@ mod secret_corpus;
 use aura_llm::redact::redact;
 use secret_corpus::{look_alikes, secrets};
 
+/// The case as a code review sends it: each line behind a `N | ` gutter.
+fn numbered(case: &secret_corpus::Case) -> secret_corpus::Case {
+    let width = case.text.lines().count().to_string().len();
+    let text = case.text.lines().enumerate().map(|(i, l)| format!("{:>width$} | {l}\n", i + 1)).collect();
+    secret_corpus::Case { text, ..case.clone() }
+}
+
 #[test]
 fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
     let mut leaks = Vec::new();
@@ -16,7 +23,7 @@ fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
     let mut planted = 0;
     let mut formats = std::collections::BTreeSet::new();
     for seed in [1, 7, 42, 1234, 98765] {
-        for case in secrets(seed) {
+        for case in secrets(seed).into_iter().flat_map(|c| [numbered(&c), c]) {
             let redacted = redact(&case.text);
             formats.insert(case.format);
             for secret in &case.secrets {
@@ -31,7 +38,7 @@ fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
                 }
             }
         }
-        for case in look_alikes(seed) {
+        for case in look_alikes(seed).into_iter().flat_map(|c| [numbered(&c), c]) {
             let redacted = redact(&case.text);
             if redacted.text != case.text {
                 false_redactions.push(format!("{}: {}", case.format, redacted.text));
@@ -45,7 +52,7 @@ fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
         leaks.len(),
         false_redactions.len()
     );
-    assert!(planted >= 60 * 5 && formats.len() >= 20 && look >= 25);
+    assert!(planted >= 60 * 5 * 2 && formats.len() >= 20 && look >= 25);
     assert!(
         leaks.is_empty() && false_redactions.is_empty(),
         "{} leaks:\n{}\n\n{} false redactions:\n{}",

@@ -138,7 +138,7 @@ fn flags_and_headers(text: &str, spans: &mut Vec<Span>) {
         for caps in netrc.captures_iter(text) {
             if let Some(v) = caps.name("value") {
                 let line_start = text[..v.start()].rfind('\n').map_or(0, |i| i + 1);
-                let line = &text[line_start..v.start()];
+                let line = strip_gutter(&text[line_start..v.start()]);
                 let netrc_line = line.trim_start().starts_with("password") || line.contains("login ");
                 if netrc_line && !is_harmless(v.as_str()) && !is_code(v.as_str()) {
                     spans.push((v.range(), "command-line secret"));
@@ -174,13 +174,28 @@ struct Line<'t> {
     text: &'t str,
 }
 
+/// The text's lines, each without the line-number gutter a prompt may add
+/// (`12 | code`, as reviews number the code they send), so structure is read
+/// from the code itself.
 fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     let mut start = 0;
     text.split_inclusive('\n').map(move |raw| {
-        let line = Line { start, text: raw.trim_end_matches(['\n', '\r']) };
+        let content = raw.trim_end_matches(['\n', '\r']);
+        let gutter = content.len() - strip_gutter(content).len();
+        let line = Line { start: start + gutter, text: &content[gutter..] };
         start += raw.len();
         line
     })
+}
+
+/// `line` without a leading `   12 | `.
+fn strip_gutter(line: &str) -> &str {
+    let digits = line.trim_start_matches(' ');
+    let number = digits.len() - digits.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match digits[number..].strip_prefix(" | ").or_else(|| digits[number..].strip_prefix(" |")) {
+        Some(rest) if (1..=7).contains(&number) => rest,
+        _ => line,
+    }
 }
 
 /// A value found after a key: its bytes in the text, and whether it was quoted.
@@ -509,7 +524,8 @@ fn prose(text: &str, spans: &mut Vec<Span>) {
 /// `.pgpass`: `host:port:database:user:password`.
 fn pgpass(text: &str, spans: &mut Vec<Span>) {
     static LINE: OnceLock<Regex> = OnceLock::new();
-    let line = regex(&LINE, r"(?m)^[^:\s#]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(?P<value>\S+)$");
+    let line =
+        regex(&LINE, r"(?m)^(?: *\d{1,7} \| )?[^:\s#]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(?P<value>\S+)$");
     for caps in line.captures_iter(text) {
         if let Some(v) = caps.name("value").filter(|v| !is_harmless(v.as_str())) {
             spans.push((v.range(), "secret-named value"));
