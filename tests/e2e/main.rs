@@ -10,6 +10,7 @@ mod completion;
 mod dispatch;
 mod editors;
 mod encodings;
+mod faults;
 mod function_info;
 mod git;
 mod languages;
