@@ -218,7 +218,6 @@ impl Value {
 /// run to the end of the word.
 fn value_at(text: &str, at: usize) -> Option<Value> {
     let rest = &text[at..];
-    let line_end = rest.find('\n').map_or(text.len(), |i| at + i);
     let prefix = rest
         .bytes()
         .take_while(|b| matches!(b, b'r' | b'b' | b'f' | b'u' | b'R' | b'B' | b'F' | b'U'))
@@ -235,7 +234,12 @@ fn value_at(text: &str, at: usize) -> Option<Value> {
         }
     }
     let mut escaped = false;
-    for (i, c) in text[open..line_end].char_indices() {
+    let mut line_end = text.len();
+    for (i, c) in text[open..].char_indices() {
+        if c == '\n' {
+            line_end = open + i;
+            break;
+        }
         if escaped {
             escaped = false;
         } else if c == '\\' {
@@ -247,7 +251,9 @@ fn value_at(text: &str, at: usize) -> Option<Value> {
         }
     }
     // No closing quote on the line: the value runs to its end.
-    Some(Value { range: open..line_end, quoted: true, interpolated: false })
+    let line_end =
+        if line_end > 0 && text.as_bytes()[line_end - 1] == b'\r' { line_end - 1 } else { line_end };
+    Some(Value { range: open..line_end.max(open), quoted: true, interpolated: false })
 }
 
 /// A bare value: up to white space or a delimiter.
@@ -284,6 +290,7 @@ fn pairs(text: &str, spans: &mut Vec<Span>) {
         }
         pending_value = pending_value.saturating_sub(1);
         let mut search = 0;
+        let mut scan = LineScan::new(line.text);
         while let Some(caps) = pair.captures_at(line.text, search) {
             let (Some(whole), Some(sep)) = (caps.get(0), caps.name("sep")) else { break };
             search = whole.end().max(search + 1);
@@ -302,7 +309,7 @@ fn pairs(text: &str, spans: &mut Vec<Span>) {
                     continue;
                 }
             }
-            let context = context_of(line.text, if quoted_key { key.start() - 1 } else { key.start() });
+            let context = scan.context_at(if quoted_key { key.start() - 1 } else { key.start() });
             let name = key.as_str();
             let is_value_key = name.trim_start_matches(['$', '@', ':']).eq_ignore_ascii_case("value");
             let secret_name = holds_secret(name) || (is_value_key && pending_value > 0);
@@ -374,6 +381,13 @@ fn pairs(text: &str, spans: &mut Vec<Span>) {
                 {
                     !is_code(v)
                 }
+                // `password=abc123` mid-line (a command's argument, a query): a
+                // literal when it reads like a password rather than a variable.
+                Context::Code
+                    if sep == "=" && !line.text[..whole.end()].ends_with(' ') && looks_like_password(v) =>
+                {
+                    !is_code(v)
+                }
                 Context::Code => {
                     let tail = text[value.range.end..line.start + line.text.len()].trim();
                     let ends_line = tail.is_empty()
@@ -425,44 +439,62 @@ enum Context {
     Comment,
 }
 
-/// Whether `at` is in code, a string or a comment, reading `line` from its start.
-fn context_of(line: &str, at: usize) -> Context {
-    let trimmed = line.trim_start();
-    if ["#", "//", "--", ";", "/*", "*", "<!--", "%", "rem "].iter().any(|m| trimmed.starts_with(m))
-        && !trimmed.starts_with("#!")
-        && !trimmed.starts_with("#define")
-        && !trimmed.starts_with("#include")
-    {
-        return Context::Comment;
+/// Reads a line once, left to right, saying for each position asked (in
+/// increasing order) whether it is in code, a string or a comment: asking at
+/// every key costs one pass over the line, not one per key.
+struct LineScan<'l> {
+    line: &'l str,
+    at: usize,
+    quote: Option<char>,
+    escaped: bool,
+    prev: char,
+    comment: bool,
+}
+
+impl<'l> LineScan<'l> {
+    fn new(line: &'l str) -> LineScan<'l> {
+        let trimmed = line.trim_start();
+        let comment =
+            ["#", "//", "--", ";", "/*", "*", "<!--", "%", "rem "].iter().any(|m| trimmed.starts_with(m))
+                && !trimmed.starts_with("#!")
+                && !trimmed.starts_with("#define")
+                && !trimmed.starts_with("#include");
+        LineScan { line, at: 0, quote: None, escaped: false, prev: ' ', comment }
     }
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut prev = ' ';
-    for (i, c) in line.char_indices() {
-        if i >= at {
-            break;
-        }
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
+
+    /// The context at byte `to` (not before the last position asked).
+    fn context_at(&mut self, to: usize) -> Context {
+        while !self.comment && self.at < to.min(self.line.len()) {
+            let Some(c) = self.line[self.at..].chars().next() else { break };
+            match self.quote {
+                Some(q) => {
+                    if self.escaped {
+                        self.escaped = false;
+                    } else if c == '\\' {
+                        self.escaped = true;
+                    } else if c == q {
+                        self.quote = None;
+                    }
+                }
+                None => {
+                    if matches!(c, '"' | '\'' | '`') && !(c == '\'' && self.prev.is_alphanumeric()) {
+                        self.quote = Some(c);
+                    } else if c == '#' && (self.prev.is_whitespace() || self.at == 0)
+                        || (c == '/' && self.prev == '/')
+                    {
+                        self.comment = true;
+                    }
                 }
             }
-            None => {
-                if matches!(c, '"' | '\'' | '`') && !(c == '\'' && prev.is_alphanumeric()) {
-                    quote = Some(c);
-                } else if c == '#' && (prev.is_whitespace() || i == 0) || (c == '/' && prev == '/') {
-                    return Context::Comment;
-                }
-            }
+            self.prev = c;
+            self.at += c.len_utf8();
         }
-        prev = c;
+        if self.comment {
+            Context::Comment
+        } else {
+            self.quote.map_or(Context::Code, Context::String)
+        }
     }
-    quote.map_or(Context::Code, Context::String)
 }
 
 /// Whether the key at `at` is the first thing on its line (after indentation,
@@ -875,7 +907,9 @@ fn is_type_name(v: &str) -> bool {
 fn looks_like_password(v: &str) -> bool {
     let letters = v.chars().any(|c| c.is_alphabetic());
     let others = v.chars().any(|c| c.is_ascii_digit() || (c.is_ascii_punctuation() && c != '.' && c != '_'));
-    v.len() >= 6 && letters && others && !is_harmless(v) && !is_member_chain(v) && !is_wordy(v)
+    // `hunter2` and `Summer2024!` are passwords; `validate_input2` is a name.
+    let name_of_words = words(v).len() >= 2 && is_plain_identifier(v) && is_wordy(v);
+    v.len() >= 6 && letters && others && !is_harmless(v) && !is_member_chain(v) && !name_of_words
 }
 
 /// Whether a token reads as words (`test_handles_unicode_names_v2`,
@@ -941,6 +975,14 @@ mod tests {
         assert!(is_wordy("test_handles_unicode_normalization_in_user_names_v2_ok"));
         assert!(is_wordy("refresh_token_rotation"));
         assert!(!is_wordy("Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i"));
+    }
+
+    #[test]
+    fn word_passwords_are_passwords_and_word_names_are_not() {
+        assert!(looks_like_password("hunter2") && looks_like_password("Summer2024!"));
+        assert!(!looks_like_password("validate_input2") && !looks_like_password("config.db.password"));
+        let found = find("# the admin password is hunter2\nrun(password=pw)\n");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

@@ -37,14 +37,36 @@ impl Redaction {
         kinds
     }
 
-    /// `answer` with each placeholder the model echoed verbatim replaced by its original.
+    /// `answer` with each placeholder the model echoed verbatim replaced by
+    /// its original: one pass, whatever the number of secrets.
     pub fn restore(&self, answer: &str) -> String {
-        let mut out = answer.to_string();
-        for (placeholder, original, _) in &self.replacements {
-            if out.contains(placeholder.as_str()) {
-                out = out.replace(placeholder.as_str(), original);
+        if self.replacements.is_empty() {
+            return answer.to_string();
+        }
+        let mut out = String::with_capacity(answer.len());
+        let mut rest = answer;
+        while let Some(at) = rest.find(PLACEHOLDER_PREFIX) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + PLACEHOLDER_PREFIX.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let original = after[digits..]
+                .starts_with(']')
+                .then(|| after[..digits].parse::<usize>().ok())
+                .flatten()
+                .and_then(|n| self.replacements.get(n.wrapping_sub(1)))
+                .map(|(_, original, _)| original);
+            match original {
+                Some(original) => {
+                    out.push_str(original);
+                    rest = &after[digits + 1..];
+                }
+                None => {
+                    out.push_str(PLACEHOLDER_PREFIX);
+                    rest = after;
+                }
             }
         }
+        out.push_str(rest);
         out
     }
 }
@@ -103,6 +125,8 @@ impl<'r> Restorer<'r> {
 #[derive(Debug, Default)]
 pub struct Redactor {
     replacements: Vec<(String, String, &'static str)>,
+    /// Original → index in `replacements`.
+    seen: std::collections::HashMap<String, usize>,
 }
 
 impl Redactor {
@@ -130,12 +154,12 @@ impl Redactor {
     }
 
     fn placeholder(&mut self, secret: &str, kind: &'static str) -> String {
-        if let Some((placeholder, _, _)) =
-            self.replacements.iter().find(|(_, original, _)| original == secret)
-        {
-            return placeholder.clone();
+        if let Some(&i) = self.seen.get(secret) {
+            return self.replacements[i].0.clone();
         }
-        let placeholder = format!("[REDACTED_SECRET_{}]", self.replacements.len() + 1);
+        // Numbered from 1; `restore` finds the original by this number.
+        let placeholder = format!("{PLACEHOLDER_PREFIX}{}]", self.replacements.len() + 1);
+        self.seen.insert(secret.to_string(), self.replacements.len());
         self.replacements.push((placeholder.clone(), secret.to_string(), kind));
         placeholder
     }
