@@ -80,7 +80,11 @@ fn socket2_linger_zero(stream: &TcpStream) -> std::io::Result<()> {
     let value = Linger { onoff: 1, linger: 0 };
     // SAFETY: a valid socket descriptor and a correctly sized option value.
     let rc = unsafe { setsockopt(stream.as_raw_fd(), SOL_SOCKET, SO_LINGER, &value, 8) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(unix))]
@@ -155,7 +159,7 @@ fn every_fault_is_answered_within_the_deadline_by_the_cli() {
                 assert!(out.stdout.len() >= 5_000_000 - 200_000, "{fault}: {} bytes", out.stdout.len());
             }
             _ => {
-                assert_eq!(out.status.code(), Some(1), "{fault}: {stderr}");
+                assert_eq!(out.status.code(), Some(2), "{fault}: a failed request: {stderr}");
                 assert!(stderr.contains("faulty"), "{fault}: the error names the provider: {stderr}");
                 // A pipe never holds a failed provider's partial text.
                 assert!(!String::from_utf8_lossy(&out.stdout).contains("partial"), "{fault}");
