@@ -53,6 +53,9 @@ fn megabyte_hostile_inputs_neither_crash_nor_recurse() {
         let tree = parse(language, &rope, None).unwrap();
         let file = SourceFile { language, text: &rope, tree: &tree };
         deep += usize::from(too_deep(&tree));
+        // The metrics walk (hover, AI context) runs on any depth: iterative,
+        // without parent lookups past the limit.
+        let _ = aura_analysis::metrics::compute(file);
         let (found, tokens) = analyze_and_tokenize(file, &settings, true);
         let mut cache = AnalysisCache::new();
         let (again, _) = analyze_incremental(file, &settings, true, &mut cache);

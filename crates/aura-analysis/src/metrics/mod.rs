@@ -136,11 +136,6 @@ pub fn maintainability_index(volume: f64, cyclomatic: u32, sloc: u32) -> f64 {
 /// Metrics for every function in `file`. Languages without a counting table
 /// (none today) get line counts only.
 pub fn compute(file: SourceFile<'_>) -> FileMetrics {
-    // Past the depth limit the walk's parent lookups would recurse in C as
-    // deep as the input nests; such a file has no functions worth measuring.
-    if crate::too_deep(file.tree) {
-        return FileMetrics { lines: Lines::default(), functions: Vec::new() };
-    }
     walk::compute(file)
 }
 

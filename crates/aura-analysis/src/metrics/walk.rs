@@ -293,7 +293,9 @@ impl<'t> Walker<'_, 't> {
         if c & UNIT != 0 && r.field_body.and_then(|f| node.child_by_field_id(f.get())).is_some() {
             frame = self.open_frame(node);
             if p.frame != 0 && r.spec.fold_nested {
-                let offset = level + u32::from(!self.in_class() && !is_wrapper(node, r));
+                // Past the depth limit no parent lookups: they cost O(depth) and recurse in C.
+                let shallow = self.stack.len() <= crate::MAX_TREE_DEPTH;
+                let offset = level + u32::from(!self.in_class() && !(shallow && is_wrapper(node, r)));
                 self.frames[frame].fold = Some((p.frame, offset));
             }
             level = 0;
@@ -485,7 +487,7 @@ impl<'t> Walker<'_, 't> {
 
     fn open_frame(&mut self, node: Node<'_>) -> usize {
         let r = self.r;
-        let (name, name_range) = function_name(node, r, self.text);
+        let (name, name_range) = function_name(node, r, self.text, self.stack.len() <= crate::MAX_TREE_DEPTH);
         let start_row = first_code_row(node, r);
         let mut end = node.end_position();
         if end.column == 0 && end.row > start_row {
@@ -1010,7 +1012,12 @@ fn innermost_declarator(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The function's own name, or the name it is bound to (`const f = () => ...`).
-fn function_name(node: Node<'_>, r: &Resolved, text: &Rope) -> (String, std::ops::Range<usize>) {
+fn function_name(
+    node: Node<'_>,
+    r: &Resolved,
+    text: &Rope,
+    shallow: bool,
+) -> (String, std::ops::Range<usize>) {
     let slice = |n: Node<'_>| (node_text(text, n), n.byte_range());
     if let Some(name) = r.field_name.and_then(|f| node.child_by_field_id(f.get())) {
         return slice(name);
@@ -1018,7 +1025,7 @@ fn function_name(node: Node<'_>, r: &Resolved, text: &Rope) -> (String, std::ops
     if let Some(declarator) = innermost_declarator(node) {
         return slice(declarator);
     }
-    if let Some(parent) = node.parent() {
+    if let Some(parent) = node.parent().filter(|_| shallow) {
         let binding = match parent.kind() {
             "variable_declarator" | "assignment" => parent.child_by_field_name("name"),
             "pair" => parent.child_by_field_name("key"),
