@@ -14,8 +14,10 @@ static DIR: Mutex<Option<tempfile::TempDir>> = Mutex::new(None);
 pub(crate) fn write(name: &str, contents: &str) -> std::io::Result<PathBuf> {
     let mut dir = DIR.lock().map_err(|_| std::io::Error::other("scratch directory lock poisoned"))?;
     if dir.is_none() {
-        // tempfile creates the directory 0700 on Unix.
-        *dir = Some(tempfile::Builder::new().prefix(&format!("aura-{}-", std::process::id())).tempdir()?);
+        let created = tempfile::Builder::new().prefix(&format!("aura-{}-", std::process::id())).tempdir()?;
+        #[cfg(unix)]
+        std::fs::set_permissions(created.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        *dir = Some(created);
     }
     let path = dir
         .as_ref()

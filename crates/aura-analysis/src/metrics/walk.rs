@@ -295,7 +295,8 @@ impl<'t> Walker<'_, 't> {
             if p.frame != 0 && r.spec.fold_nested {
                 // Past the depth limit no parent lookups: they cost O(depth) and recurse in C.
                 let shallow = self.stack.len() <= crate::MAX_TREE_DEPTH;
-                let offset = level + u32::from(!self.in_class() && !(shallow && is_wrapper(node, r)));
+                let wrapper = shallow && is_wrapper(node, r);
+                let offset = level + u32::from(!self.in_class() && !wrapper);
                 self.frames[frame].fold = Some((p.frame, offset));
             }
             level = 0;

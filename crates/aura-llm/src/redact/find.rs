@@ -611,11 +611,15 @@ fn random_tokens(text: &str, spans: &mut Vec<Span>) {
         let token = m.as_str();
         let has_digit = token.bytes().any(|b| b.is_ascii_digit());
         let has_alpha = token.bytes().any(|b| b.is_ascii_alphabetic());
+        // `tmpnK1cfB/c17/application`: a path with a word in it, not a key.
+        let path =
+            token.contains('/') && token.split('/').any(|segment| segment.len() >= 4 && is_wordy(segment));
         if has_digit
             && has_alpha
             && secrets::entropy(token) >= 4.2
             && !token.contains("__")
             && !is_wordy(token)
+            && !path
         {
             spans.push((m.range(), "high-entropy string"));
         }
@@ -983,6 +987,13 @@ mod tests {
         assert!(!looks_like_password("validate_input2") && !looks_like_password("config.db.password"));
         let found = find("# the admin password is hunter2\nrun(password=pw)\n");
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn paths_with_random_directory_names_stay() {
+        let text = "see /tmp/.tmpnK1cfB/c17/application.properties and /tmp/tmpX9kQ2mZp7R/c3/deployment.yaml";
+        assert!(find(text).is_empty(), "{:?}", find(text));
+        assert_eq!(find("blob = Dq8sT3jN0vYbW5kLmR2x/Z7cF4hG9aE1uPo6i").len(), 1);
     }
 
     #[test]
