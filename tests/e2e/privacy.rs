@@ -75,6 +75,7 @@ fn no_planted_secret_reaches_the_provider_from_the_cli() {
     let planted = plant(&root);
     let mut leaks = Vec::new();
     let mut about_the_file = 0;
+    let mut unnamed = Vec::new();
     for p in &planted {
         for args in [
             vec!["ask", "what does this file do?", "--file"],
@@ -97,11 +98,24 @@ fn no_planted_secret_reaches_the_provider_from_the_cli() {
                 String::from_utf8_lossy(&out.stderr)
             );
             check(&chat, before, p, args[0], &mut leaks);
-            about_the_file += usize::from(chat.requests()[before..].iter().any(|b| b.contains(&p.marker)));
+            let named = chat.requests()[before..].iter().any(|b| b.contains(&format!("{}/", p.marker)));
+            if named {
+                about_the_file += 1;
+            } else {
+                unnamed.push(format!(
+                    "{} {}: {:?}",
+                    p.marker,
+                    p.case.format,
+                    chat.requests()[before..]
+                        .iter()
+                        .map(|b| b.chars().take(600).collect::<String>())
+                        .collect::<Vec<_>>()
+                ));
+            }
         }
     }
     assert!(leaks.is_empty(), "{} leaks:\n{}", leaks.len(), leaks.join("\n"));
-    assert_eq!(about_the_file, planted.len() * 2, "every request names its file");
+    assert_eq!(about_the_file, planted.len() * 2, "every request names its file: {unnamed:#?}");
 }
 
 #[test]

@@ -611,9 +611,15 @@ fn random_tokens(text: &str, spans: &mut Vec<Span>) {
         let token = m.as_str();
         let has_digit = token.bytes().any(|b| b.is_ascii_digit());
         let has_alpha = token.bytes().any(|b| b.is_ascii_alphabetic());
-        // `tmpnK1cfB/c17/application`: a path with a word in it, not a key.
-        let path =
-            token.contains('/') && token.split('/').any(|segment| segment.len() >= 4 && is_wordy(segment));
+        // `tmpnK1cfB/c17/application`: a path with a word in it, or one that
+        // continues a path on its left (`/tmp/.tmpnK1cfB/c35/id_ed25519`) and
+        // ends in a short name, not a key.
+        let before = text[..m.start()].chars().next_back();
+        let last = token.rsplit('/').next().map_or(0, str::len);
+        let path = token.contains('/')
+            && last < 24
+            && (token.split('/').any(|segment| segment.len() >= 4 && is_wordy(segment))
+                || matches!(before, Some('.' | '/')));
         if has_digit
             && has_alpha
             && secrets::entropy(token) >= 4.2
@@ -991,9 +997,11 @@ mod tests {
 
     #[test]
     fn paths_with_random_directory_names_stay() {
-        let text = "see /tmp/.tmpnK1cfB/c17/application.properties and /tmp/tmpX9kQ2mZp7R/c3/deployment.yaml";
+        let text = "see /tmp/.tmpnK1cfB/c17/application.properties, /tmp/.tmpX9kQ2m/c35/id_ed25519 \
+                    and /tmp/tmpX9kQ2mZp7R/c3/deployment.yaml";
         assert!(find(text).is_empty(), "{:?}", find(text));
         assert_eq!(find("blob = Dq8sT3jN0vYbW5kLmR2x/Z7cF4hG9aE1uPo6i").len(), 1);
+        assert_eq!(find("GET https://api.example.com/v1/keys/Dq8sT3jN0vYbW5kLmR2xZ7cF4hG9aE1uPo6i").len(), 1);
     }
 
     #[test]
