@@ -60,7 +60,16 @@ pub async fn examine(providers: &Providers, config: &AiConfig, generate: bool) -
         let chain = providers.named(name);
         let call = providers.call("doctor", None, true);
         let generation = generate.then_some((chain.as_deref(), &call));
-        probes.push(probe(name, provider.as_ref(), true, generation, &budget).await);
+        let report = probe(name, provider.as_ref(), true, generation, &budget).await;
+        // The model list is an HTTP request too: one audit line for it.
+        if let Some(chain) = &chain {
+            let outcome = match (&report.problem, report.models.is_empty()) {
+                (Some(problem), true) => problem.clone(),
+                _ => "ok".to_string(),
+            };
+            chain.audit_probe(provider.as_ref(), "doctor: model list", &outcome);
+        }
+        probes.push(report);
     }
     let quick = Budget { connect: Duration::from_millis(300), first_token: Duration::from_secs(5), ..budget };
     let usual: [(&str, &str, u16); 3] =

@@ -191,3 +191,39 @@ fn local_only_files_reach_no_http_provider_by_default() {
     }
     assert!(chat.requests().is_empty(), "{:?}", chat.requests());
 }
+
+/// `aura doctor` is held to the same policy: a remote provider that
+/// `allow_remote` forbids is not contacted, and every HTTP request it makes
+/// to an allowed one (the model list, the test generation) is an audit line.
+#[test]
+fn doctor_contacts_only_allowed_providers_and_audits_each_request() {
+    let chat = ScriptedChat::start(vec!["ok"]);
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    std::fs::create_dir_all(root.join(".aura")).unwrap();
+    std::fs::write(
+        root.join(".aura/config.toml"),
+        format!(
+            "[ai.cache]\nenable = false\n\n[ai.providers.local]\nkind = \"openai\"\nurl = \"{}\"\nmodel = \"scripted\"\n\n\
+             [ai.providers.remote]\nkind = \"openai\"\nurl = \"https://api.example.invalid/v1\"\nmodel = \"m\"\n",
+            chat.url
+        ),
+    )
+    .unwrap();
+    let out = aura()
+        .args(["doctor", "--format", "json"])
+        .current_dir(&root)
+        .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
+        .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
+        .env_remove("AURA_LLM_MODEL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("not contacted"), "{stdout}");
+    let audit = std::fs::read_to_string(root.join(".aura/audit.jsonl")).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = audit.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.iter().all(|l| l["provider"] == "local"), "{audit}");
+    let programs: Vec<&str> = lines.iter().filter_map(|l| l["program"].as_str()).collect();
+    assert!(programs.contains(&"doctor: model list"), "{audit}");
+    assert_eq!(lines.len(), chat.requests().len(), "one audit line per request: {audit}");
+}

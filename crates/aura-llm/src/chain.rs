@@ -170,6 +170,28 @@ impl Chain {
         self
     }
 
+    /// Log a request that carries no prompt (a model list for `aura doctor`)
+    /// to the chain's audit log, like every other HTTP request.
+    pub fn audit_probe(&self, provider: &dyn Provider, program: &str, outcome: &str) {
+        let Some(audit) = &self.audit else { return };
+        if provider.host() == "in-process" {
+            return;
+        }
+        audit.append(&AuditEntry {
+            time: now_rfc3339(),
+            provider: provider.name().to_string(),
+            host: provider.host(),
+            model: provider.model().to_string(),
+            program: program.to_string(),
+            bytes: 0,
+            redactions: 0,
+            redaction_kinds: Default::default(),
+            prompt_sha256: sha256_hex(b""),
+            prompt: None,
+            outcome: outcome.to_string(),
+        });
+    }
+
     /// The providers' names, in order.
     pub fn names(&self) -> Vec<String> {
         self.members.iter().map(|m| m.provider.name().to_string()).collect()
