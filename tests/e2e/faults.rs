@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{aura, Client};
+use crate::support::{aura_in, Client};
 
 const TOTAL_MS: u64 = 2_000;
 /// Starting a debug `aura`, reading config and writing the reply, on a busy CI machine.
@@ -141,14 +141,8 @@ fn every_fault_is_answered_within_the_deadline_by_the_cli() {
     for fault in FAULTS {
         let dir = workspace(&start(fault));
         let started = Instant::now();
-        let out = aura()
-            .args(["ask", "what does greet do?", "--file", "app.py"])
-            .current_dir(dir.path())
-            .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
-            .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
-            .env_remove("AURA_LLM_MODEL")
-            .output()
-            .unwrap();
+        let out =
+            aura_in(dir.path()).args(["ask", "what does greet do?", "--file", "app.py"]).output().unwrap();
         let took = started.elapsed();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(took < Duration::from_millis(TOTAL_MS) + OVERHEAD, "{fault}: took {took:?}");

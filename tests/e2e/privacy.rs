@@ -8,16 +8,10 @@
 
 use serde_json::json;
 
-use crate::support::{aura, Client, ScriptedChat};
+use crate::support::{aura_in, Client, ScriptedChat};
 
 #[path = "../../crates/aura-llm/tests/support/secret_corpus.rs"]
 mod secret_corpus;
-
-/// A secret leaks if any 6-character piece of it is in `body`.
-fn leaked(secret: &str, body: &str) -> bool {
-    let pieces = secret.len().saturating_sub(5).max(1);
-    (0..pieces).any(|i| secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| body.contains(p)))
-}
 
 struct Planted {
     path: std::path::PathBuf,
@@ -59,7 +53,7 @@ fn check(chat: &ScriptedChat, before: usize, planted: &Planted, channel: &str, l
     assert!(!new.is_empty(), "{channel}: no request for {}", planted.case.format);
     for body in new {
         for secret in &planted.case.secrets {
-            if leaked(secret, body) {
+            if secret_corpus::leaked(secret, body) {
                 leaks.push(format!("{channel}: {} ({secret})", planted.case.format));
             }
         }
@@ -82,15 +76,7 @@ fn no_planted_secret_reaches_the_provider_from_the_cli() {
             vec!["run-program", "code-review", "--line", "1", "--file"],
         ] {
             let before = chat.requests().len();
-            let out = aura()
-                .args(&args)
-                .arg(&p.path)
-                .current_dir(&root)
-                .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
-                .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
-                .env_remove("AURA_LLM_MODEL")
-                .output()
-                .unwrap();
+            let out = aura_in(&root).args(&args).arg(&p.path).output().unwrap();
             assert!(
                 out.status.success(),
                 "{args:?} {}: {}",
@@ -177,14 +163,7 @@ fn local_only_files_reach_no_http_provider_by_default() {
     .unwrap();
     for name in [".env", "id_ed25519", ".npmrc"] {
         std::fs::write(root.join(name), "TOKEN=abc\n").unwrap();
-        let out = aura()
-            .args(["ask", "what is this?", "--file", name])
-            .current_dir(&root)
-            .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
-            .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
-            .env_remove("AURA_LLM_MODEL")
-            .output()
-            .unwrap();
+        let out = aura_in(&root).args(["ask", "what is this?", "--file", name]).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{name}: {stderr}");
         assert!(stderr.contains("local-only"), "{name}: {stderr}");
@@ -210,14 +189,7 @@ fn doctor_contacts_only_allowed_providers_and_audits_each_request() {
         ),
     )
     .unwrap();
-    let out = aura()
-        .args(["doctor", "--format", "json"])
-        .current_dir(&root)
-        .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
-        .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
-        .env_remove("AURA_LLM_MODEL")
-        .output()
-        .unwrap();
+    let out = aura_in(&root).args(["doctor", "--format", "json"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("not contacted"), "{stdout}");
     let audit = std::fs::read_to_string(root.join(".aura/audit.jsonl")).unwrap_or_default();

@@ -16,6 +16,17 @@ pub fn aura() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aura"))
 }
 
+/// `aura` run in `dir` with the user's config, cache and embedded model kept
+/// out: only the workspace's `.aura/config.toml` applies.
+pub fn aura_in(dir: &std::path::Path) -> Command {
+    let mut cmd = aura();
+    cmd.current_dir(dir)
+        .env("XDG_CONFIG_HOME", "/nonexistent-aura-test-config")
+        .env("XDG_CACHE_HOME", "/nonexistent-aura-test-cache")
+        .env_remove("AURA_LLM_MODEL");
+    cmd
+}
+
 pub struct Client {
     child: Child,
     stdin: Option<ChildStdin>,

@@ -7,7 +7,19 @@
 mod secret_corpus;
 
 use aura_llm::redact::redact;
-use secret_corpus::{look_alikes, secrets};
+use secret_corpus::{leaked, look_alikes, secrets};
+
+/// Fails listing every leak and every false redaction, if there is any.
+fn assert_clean(leaks: &[String], false_redactions: &[String]) {
+    assert!(
+        leaks.is_empty() && false_redactions.is_empty(),
+        "{} leaks:\n{}\n\n{} false redactions:\n{}",
+        leaks.len(),
+        leaks.join("\n---\n"),
+        false_redactions.len(),
+        false_redactions.join("\n---\n")
+    );
+}
 
 /// The case as a code review sends it: each line behind a `N | ` gutter.
 fn numbered(case: &secret_corpus::Case) -> secret_corpus::Case {
@@ -28,12 +40,7 @@ fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
             formats.insert(case.format);
             for secret in &case.secrets {
                 planted += 1;
-                // A secret counts as leaked if any 6-character piece of it survives.
-                let pieces = secret.len().saturating_sub(5).max(1);
-                let leaked = (0..pieces).any(|i| {
-                    secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| redacted.text.contains(p))
-                });
-                if leaked {
+                if leaked(secret, &redacted.text) {
                     leaks.push(format!("{} (seed {seed}): {secret}\n{}", case.format, redacted.text));
                 }
             }
@@ -53,14 +60,7 @@ fn the_secret_corpus_leaks_nothing_and_look_alikes_stay() {
         false_redactions.len()
     );
     assert!(planted >= 60 * 5 * 2 && formats.len() >= 20 && look >= 25);
-    assert!(
-        leaks.is_empty() && false_redactions.is_empty(),
-        "{} leaks:\n{}\n\n{} false redactions:\n{}",
-        leaks.len(),
-        leaks.join("\n---\n"),
-        false_redactions.len(),
-        false_redactions.join("\n---\n")
-    );
+    assert_clean(&leaks, &false_redactions);
 }
 
 #[path = "support/secret_corpus_holdout.rs"]
@@ -81,10 +81,7 @@ fn the_held_out_split_leaks_nothing_and_look_alikes_stay() {
             let redacted = redact(&case.text);
             for secret in &case.secrets {
                 planted += 1;
-                let pieces = secret.len().saturating_sub(5).max(1);
-                if (0..pieces).any(|i| {
-                    secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| redacted.text.contains(p))
-                }) {
+                if leaked(secret, &redacted.text) {
                     leaks.push(format!("{} (seed {seed}): {}", case.format, redacted.text));
                 }
             }
@@ -103,14 +100,7 @@ fn the_held_out_split_leaks_nothing_and_look_alikes_stay() {
         holdout::look_alikes().len(),
         false_redactions.len()
     );
-    assert!(
-        leaks.is_empty() && false_redactions.is_empty(),
-        "{} leaks:\n{}\n\n{} false redactions:\n{}",
-        leaks.len(),
-        leaks.join("\n---\n"),
-        false_redactions.len(),
-        false_redactions.join("\n---\n")
-    );
+    assert_clean(&leaks, &false_redactions);
 }
 
 mod properties {

@@ -66,6 +66,12 @@ impl Rng {
     }
 }
 
+/// Whether `secret` leaked into `text`: any 6-character piece of it survives.
+pub fn leaked(secret: &str, text: &str) -> bool {
+    let pieces = secret.len().saturating_sub(5).max(1);
+    (0..pieces).any(|i| secret.get(i..(i + 6).min(secret.len())).is_some_and(|p| text.contains(p)))
+}
+
 pub fn base64(bytes: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
